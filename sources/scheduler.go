@@ -1,0 +1,220 @@
+package sources
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Sink receives every report as soon as its poll ends. It must not block for long: the
+// board's Ingest is the sink in practice.
+type Sink func(r Report, at time.Time)
+
+// JobStats counts what happened to one job.
+type JobStats struct {
+	Name     string
+	Polls    int64 // polls started
+	Skipped  int64 // polls not started because the previous one was still running
+	Failures int64 // consecutive polls that returned an error (0 once one succeeds)
+}
+
+// Scheduler polls each job on its own interval: the first poll of each job is spread over the
+// first second, every later one is due Interval (±5 % jitter) after the last one started,
+// each poll runs under a context with the job's Timeout, and a job never has two polls
+// running at once (a poll still running when the next is due is skipped and counted). After
+// a failed poll (any report with an Error) the delay doubles, capped at BackoffCap(Interval);
+// a report's NextIn stretches the delay further (rate limits).
+type Scheduler struct {
+	jobs  []Job
+	sink  Sink
+	now   func() time.Time
+	stats []jobCounters
+}
+
+type jobCounters struct {
+	polls, skipped, failures atomic.Int64
+}
+
+// NewScheduler makes a scheduler for jobs that reports to sink.
+func NewScheduler(jobs []Job, sink Sink) *Scheduler {
+	return &Scheduler{jobs: jobs, sink: sink, now: time.Now, stats: make([]jobCounters, len(jobs))}
+}
+
+// Stats returns the counters of every job, in the order the jobs were given.
+func (s *Scheduler) Stats() []JobStats {
+	out := make([]JobStats, len(s.jobs))
+	for i, j := range s.jobs {
+		c := &s.stats[i]
+		out[i] = JobStats{Name: j.Name, Polls: c.polls.Load(), Skipped: c.skipped.Load(), Failures: c.failures.Load()}
+	}
+	return out
+}
+
+// Run polls until ctx is done, then waits for polls in flight (each is bounded by its own
+// timeout; a poll that ignores its context is abandoned after its timeout).
+func (s *Scheduler) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for i := range s.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.loop(ctx, i)
+		}()
+	}
+	wg.Wait()
+}
+
+// BackoffCap is the longest delay between polls of a failing job: four intervals, but never
+// more than a minute (or one interval, when that is longer).
+func BackoffCap(interval time.Duration) time.Duration {
+	c := 4 * interval
+	if c > time.Minute {
+		c = time.Minute
+	}
+	if c < interval {
+		c = interval
+	}
+	return c
+}
+
+type pollDone struct {
+	started time.Time
+	failed  bool
+	nextIn  time.Duration
+}
+
+func (s *Scheduler) loop(ctx context.Context, i int) {
+	job := s.jobs[i]
+	c := &s.stats[i]
+	done := make(chan pollDone, 1)
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+
+	timer := time.NewTimer(time.Duration(rand.Int64N(int64(spread(job.Interval)) + 1)))
+	defer timer.Stop()
+	running := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-done:
+			running = false
+			delay := job.Interval
+			if d.failed {
+				n := c.failures.Add(1)
+				delay = backoff(job.Interval, n)
+			} else {
+				c.failures.Store(0)
+			}
+			if d.nextIn > delay {
+				delay = d.nextIn
+			}
+			resetTimer(timer, time.Until(d.started.Add(jitter(delay))))
+		case <-timer.C:
+			if running {
+				c.skipped.Add(1)
+				timer.Reset(job.Interval)
+				continue
+			}
+			running = true
+			c.polls.Add(1)
+			inflight.Add(1)
+			started := s.now()
+			// Until the poll ends, the timer guards against a poll that outlives its interval.
+			timer.Reset(job.Interval)
+			go func() {
+				defer inflight.Done()
+				done <- s.poll(ctx, job, started)
+			}()
+		}
+	}
+}
+
+func (s *Scheduler) poll(ctx context.Context, job Job, started time.Time) pollDone {
+	pctx, cancel := context.WithTimeout(ctx, job.Timeout)
+	defer cancel()
+	reports := runBounded(pctx, job)
+	d := pollDone{started: started}
+	at := s.now()
+	for _, r := range reports {
+		if r.Result.Error != "" {
+			d.failed = true
+		}
+		if r.Result.NextIn > d.nextIn {
+			d.nextIn = r.Result.NextIn
+		}
+		if ctx.Err() == nil {
+			s.sink(r, at)
+		}
+	}
+	return d
+}
+
+// runBounded runs the job's poll but gives up waiting for it shortly after its context ends,
+// so a source that ignores its context shows as failing instead of freezing its job forever.
+func runBounded(ctx context.Context, job Job) []Report {
+	ch := make(chan []Report, 1)
+	go func() { ch <- job.Poll(ctx) }()
+	select {
+	case r := <-ch:
+		return r
+	case <-ctx.Done():
+	}
+	select {
+	case r := <-ch:
+		return r
+	case <-time.After(time.Second):
+		return []Report{{Source: job.Name, Result: Result{Status: Crit, Error: "poll did not return after its timeout of " + job.Timeout.String()}}}
+	}
+}
+
+// PollOnce polls every job once, all in parallel, each under its own timeout, and returns
+// the reports in job order.
+func PollOnce(ctx context.Context, jobs []Job) []Report {
+	out := make([][]Report, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pctx, cancel := context.WithTimeout(ctx, j.Timeout)
+			defer cancel()
+			out[i] = runBounded(pctx, j)
+		}()
+	}
+	wg.Wait()
+	var all []Report
+	for _, r := range out {
+		all = append(all, r...)
+	}
+	return all
+}
+
+func backoff(interval time.Duration, failures int64) time.Duration {
+	d := interval
+	for k := int64(1); k < failures && d < BackoffCap(interval); k++ {
+		d *= 2
+	}
+	return min(d, BackoffCap(interval))
+}
+
+func jitter(d time.Duration) time.Duration {
+	j := int64(d) / 20
+	if j <= 0 {
+		return d
+	}
+	return d + time.Duration(rand.Int64N(2*j+1)-j)
+}
+
+func spread(interval time.Duration) time.Duration {
+	return min(interval, time.Second)
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
+	t.Reset(d)
+}

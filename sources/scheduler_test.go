@@ -1,0 +1,200 @@
+package sources
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type collector struct {
+	mu      sync.Mutex
+	reports []Report
+	times   []time.Time
+}
+
+func (c *collector) sink(r Report, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reports = append(c.reports, r)
+	c.times = append(c.times, at)
+}
+
+func (c *collector) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.reports)
+}
+
+func runFor(t *testing.T, s *Scheduler, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	s.Run(ctx)
+}
+
+func TestSchedulerPollsOnInterval(t *testing.T) {
+	var n atomic.Int64
+	job := Job{Name: "a", Interval: 50 * time.Millisecond, Timeout: 20 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			n.Add(1)
+			return []Report{{Source: "a", Result: Result{Status: OK, Value: Float(1)}}}
+		}}
+	var c collector
+	s := NewScheduler([]Job{job}, c.sink)
+	runFor(t, s, 600*time.Millisecond)
+	// 600 ms at 50 ms: about 12 polls; allow for a slow, shared machine but catch a
+	// scheduler that polls once or spins.
+	if got := n.Load(); got < 4 || got > 14 {
+		t.Fatalf("polls in 600ms at 50ms interval = %d, want about 12", got)
+	}
+	if c.count() != int(n.Load()) {
+		t.Fatalf("sink got %d reports for %d polls", c.count(), n.Load())
+	}
+}
+
+func TestSchedulerNeverOverlapsAndCountsSkips(t *testing.T) {
+	var running, maxRunning atomic.Int64
+	job := Job{Name: "slow", Interval: 20 * time.Millisecond, Timeout: 500 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			cur := running.Add(1)
+			for {
+				old := maxRunning.Load()
+				if cur <= old || maxRunning.CompareAndSwap(old, cur) {
+					break
+				}
+			}
+			time.Sleep(120 * time.Millisecond)
+			running.Add(-1)
+			return []Report{{Source: "slow", Result: Result{Status: OK}}}
+		}}
+	var c collector
+	s := NewScheduler([]Job{job}, c.sink)
+	runFor(t, s, 500*time.Millisecond)
+	if maxRunning.Load() != 1 {
+		t.Fatalf("max concurrent polls = %d, want 1", maxRunning.Load())
+	}
+	if st := s.Stats()[0]; st.Skipped == 0 {
+		t.Fatalf("a poll slower than its interval must be counted as skipped: %+v", st)
+	}
+}
+
+func TestSchedulerTimeoutEndsHangingPoll(t *testing.T) {
+	job := Job{Name: "hang", Interval: 250 * time.Millisecond, Timeout: 30 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			<-ctx.Done()
+			return []Report{{Source: "hang", Result: Result{Status: Crit, Error: "timeout: " + ctx.Err().Error()}}}
+		}}
+	fast := Job{Name: "fast", Interval: 20 * time.Millisecond, Timeout: 20 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report { return []Report{{Source: "fast", Result: Result{Status: OK}}} }}
+	var c collector
+	s := NewScheduler([]Job{job, fast}, c.sink)
+	runFor(t, s, 300*time.Millisecond)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var hang, quick int
+	for _, r := range c.reports {
+		if r.Source == "hang" {
+			hang++
+			if r.Result.Error == "" {
+				t.Fatal("hanging poll reported no error")
+			}
+		} else {
+			quick++
+		}
+	}
+	if hang < 1 || hang > 2 {
+		t.Fatalf("hanging source reported %d times, want 1 or 2 (each ended by its timeout)", hang)
+	}
+	if quick < 5 {
+		t.Fatalf("a hanging source held up another: fast polled %d times", quick)
+	}
+}
+
+func TestSchedulerBacksOffAfterErrorsAndHonoursNextIn(t *testing.T) {
+	var n atomic.Int64
+	failing := Job{Name: "f", Interval: 20 * time.Millisecond, Timeout: 10 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			n.Add(1)
+			return []Report{{Source: "f", Result: Result{Status: Crit, Error: "refused"}}}
+		}}
+	var m atomic.Int64
+	limited := Job{Name: "l", Interval: 20 * time.Millisecond, Timeout: 10 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			m.Add(1)
+			return []Report{{Source: "l", Result: Result{Status: OK, NextIn: time.Hour}}}
+		}}
+	var c collector
+	s := NewScheduler([]Job{failing, limited}, c.sink)
+	runFor(t, s, 600*time.Millisecond)
+	// Without backoff: ~30 polls. With doubling capped at 80 ms: 20+40+80+80+... ≈ 9.
+	if got := n.Load(); got > 14 || got < 3 {
+		t.Fatalf("failing job polled %d times in 600ms, want backoff (3..14)", got)
+	}
+	if got := m.Load(); got != 1 {
+		t.Fatalf("job asking NextIn=1h polled %d times, want 1", got)
+	}
+	if s.Stats()[0].Failures < 3 {
+		t.Fatalf("failures not counted: %+v", s.Stats()[0])
+	}
+}
+
+func TestBackoffCap(t *testing.T) {
+	cases := []struct{ interval, want time.Duration }{
+		{time.Second, 4 * time.Second},
+		{30 * time.Second, time.Minute},
+		{2 * time.Minute, 2 * time.Minute},
+	}
+	for _, c := range cases {
+		if got := BackoffCap(c.interval); got != c.want {
+			t.Errorf("BackoffCap(%v) = %v, want %v", c.interval, got, c.want)
+		}
+		if got := backoff(c.interval, 50); got != c.want {
+			t.Errorf("backoff(%v, 50) = %v, want the cap %v", c.interval, got, c.want)
+		}
+	}
+	if got := backoff(time.Second, 2); got != 2*time.Second {
+		t.Errorf("second failure waits %v, want 2s", got)
+	}
+}
+
+func TestPollOnceRunsInParallel(t *testing.T) {
+	var jobs []Job
+	for i := 0; i < 5; i++ {
+		name := string(rune('a' + i))
+		jobs = append(jobs, Job{Name: name, Interval: time.Second, Timeout: time.Second,
+			Poll: func(ctx context.Context) []Report {
+				time.Sleep(100 * time.Millisecond)
+				return []Report{{Source: name, Result: Result{Status: OK}}}
+			}})
+	}
+	start := time.Now()
+	reps := PollOnce(context.Background(), jobs)
+	if el := time.Since(start); el > 400*time.Millisecond {
+		t.Fatalf("5 polls of 100ms took %v: not parallel", el)
+	}
+	for i, r := range reps {
+		if r.Source != jobs[i].Name {
+			t.Fatalf("report %d is %q, want job order", i, r.Source)
+		}
+	}
+}
+
+func TestStatusRankAndThreshold(t *testing.T) {
+	if Worst(OK, Unknown) != Unknown || Worst(Warn, Unknown) != Warn || Worst(Crit, Warn) != Crit {
+		t.Fatal("ranking must be crit > warn > unknown > ok")
+	}
+	th := Threshold{Warn: Float(800), Crit: Float(1500)}
+	if th.Status(100) != OK || th.Status(800) != Warn || th.Status(2000) != Crit {
+		t.Fatal("higher-is-worse threshold wrong")
+	}
+	low := Threshold{Warn: Float(10), Crit: Float(5), Below: true}
+	if low.Status(20) != OK || low.Status(8) != Warn || low.Status(1) != Crit {
+		t.Fatal("below threshold wrong")
+	}
+}
