@@ -1,0 +1,271 @@
+// Package mariadbtest starts real MariaDB servers for tests and for `warroom lab`: one server
+// per temporary data directory, on a free loopback port, in its own process group so that
+// stopping it never leaves a stray mariadbd behind.
+package mariadbtest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Binaries are the programs a server needs.
+var Binaries = []string{"mariadbd", "mariadb-install-db"}
+
+// Available reports why servers cannot be started here (nil when they can).
+func Available() error {
+	for _, b := range Binaries {
+		if _, err := lookPath(b); err != nil {
+			return fmt.Errorf("%s not found (install mariadb-server: apt-get install -y mariadb-server)", b)
+		}
+	}
+	return nil
+}
+
+// lookPath finds a binary on PATH or in /usr/sbin, where Debian puts mariadbd.
+func lookPath(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	p := filepath.Join("/usr/sbin", name)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%s: not on PATH", name)
+}
+
+// Server is one mariadbd process with its own data directory.
+type Server struct {
+	Name     string
+	ServerID int
+	Port     int
+	Dir      string // the server's folder: data/, the socket, the log
+	Extra    []string
+
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// DataDir is where the server keeps its data.
+func (s *Server) DataDir() string { return filepath.Join(s.Dir, "data") }
+
+// Socket is the server's Unix socket.
+func (s *Server) Socket() string { return filepath.Join(s.Dir, "mysqld.sock") }
+
+// LogFile is the server's error log.
+func (s *Server) LogFile() string { return filepath.Join(s.Dir, "error.log") }
+
+// Addr is host:port of the server on loopback.
+func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)) }
+
+// DSN is a go-sql-driver DSN for user over TCP.
+func (s *Server) DSN(user, password, db string) string {
+	c := mysql.NewConfig()
+	c.User, c.Passwd, c.Net, c.Addr, c.DBName = user, password, "tcp", s.Addr(), db
+	return c.FormatDSN()
+}
+
+// Open opens a small pool as root (no password, over TCP).
+func (s *Server) Open() (*sql.DB, error) {
+	c := mysql.NewConfig()
+	c.User, c.Net, c.Addr = "root", "tcp", s.Addr()
+	c.Timeout, c.ReadTimeout, c.WriteTimeout = 5*time.Second, 30*time.Second, 30*time.Second
+	c.Logger = &mysql.NopLogger{}
+	conn, err := mysql.NewConnector(c)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(0)
+	return db, nil
+}
+
+// Exec runs statements as root, one after another.
+func (s *Server) Exec(ctx context.Context, stmts ...string) error {
+	db, err := s.Open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %s: %w", s.Name, q, err)
+		}
+	}
+	return nil
+}
+
+// QueryString runs a query as root and returns the first column of its first row.
+func (s *Server) QueryString(ctx context.Context, q string, args ...any) (string, error) {
+	db, err := s.Open()
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var v sql.NullString
+	if err := db.QueryRowContext(ctx, q, args...).Scan(&v); err != nil {
+		return "", fmt.Errorf("%s: %s: %w", s.Name, q, err)
+	}
+	return v.String, nil
+}
+
+// install creates the system tables in a fresh data directory.
+func install(ctx context.Context, datadir string) error {
+	bin, err := lookPath("mariadb-install-db")
+	if err != nil {
+		return err
+	}
+	args := []string{"--no-defaults", "--datadir=" + datadir, "--auth-root-authentication-method=normal",
+		"--skip-test-db", "--innodb-log-file-size=8M"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("mariadb-install-db: %w: %s", err, tail(string(out), 800))
+	}
+	return nil
+}
+
+// Start starts the server on its data directory and waits until it accepts connections.
+// It may be called again after Kill or Stop: the server comes back on the same port.
+func (s *Server) Start(ctx context.Context) error {
+	if s.cmd != nil {
+		return fmt.Errorf("%s: already running", s.Name)
+	}
+	bin, err := lookPath("mariadbd")
+	if err != nil {
+		return err
+	}
+	args := []string{"--no-defaults", "--datadir=" + s.DataDir(), "--socket=" + s.Socket(),
+		"--port=" + strconv.Itoa(s.Port), "--bind-address=127.0.0.1", "--server-id=" + strconv.Itoa(s.ServerID),
+		"--log-bin=bin", "--log-slave-updates", "--gtid-strict-mode=1", "--binlog-format=ROW",
+		"--skip-name-resolve", "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=24M",
+		"--performance-schema=OFF", "--pid-file=" + filepath.Join(s.Dir, "mysqld.pid"),
+		"--log-error=" + s.LogFile(), "--max-connections=60", "--skip-slave-start"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root")
+	}
+	args = append(args, s.Extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s: start mariadbd: %w", s.Name, err)
+	}
+	s.cmd, s.done = cmd, make(chan struct{})
+	go func(done chan struct{}) {
+		_ = cmd.Wait()
+		close(done)
+	}(s.done)
+	return s.waitReady(ctx)
+}
+
+// waitReady pings the server until it answers, it exits, or 30 s pass.
+func (s *Server) waitReady(ctx context.Context) error {
+	db, err := s.Open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; time.Now().Before(deadline); i++ {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		err = db.PingContext(pctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-s.done:
+			s.cmd = nil
+			return fmt.Errorf("%s: mariadbd exited: %s", s.Name, s.logTail())
+		case <-ctx.Done():
+			_ = s.Kill()
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	_ = s.Kill()
+	return fmt.Errorf("%s: not ready after 30 s: %v: %s", s.Name, err, s.logTail())
+}
+
+// Kill kills the server's process group at once (a crash) and waits for it to exit.
+func (s *Server) Kill() error { return s.signal(syscall.SIGKILL, 10*time.Second) }
+
+// Stop shuts the server down cleanly (SIGTERM), killing it when it takes more than 20 s.
+func (s *Server) Stop() error {
+	if err := s.signal(syscall.SIGTERM, 20*time.Second); err != nil {
+		return s.Kill()
+	}
+	return nil
+}
+
+func (s *Server) signal(sig syscall.Signal, wait time.Duration) error {
+	if s.cmd == nil {
+		return nil
+	}
+	_ = syscall.Kill(-s.cmd.Process.Pid, sig)
+	select {
+	case <-s.done:
+		s.cmd = nil
+		return nil
+	case <-time.After(wait):
+		return fmt.Errorf("%s: still running %s after %v", s.Name, sig, wait)
+	}
+}
+
+// Running reports whether the server process is alive.
+func (s *Server) Running() bool {
+	if s.cmd == nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		return false
+	default:
+		return true
+	}
+}
+
+func (s *Server) logTail() string {
+	b, err := os.ReadFile(s.LogFile())
+	if err != nil {
+		return "(no log)"
+	}
+	return tail(string(b), 1500)
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		s = "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// freePort asks the kernel for a free loopback port.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
+	}
+	return addr.Port, nil
+}
