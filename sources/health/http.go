@@ -1,0 +1,183 @@
+package health
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sources"
+)
+
+const (
+	// defaultTLSWarnDays is how close to expiry a certificate turns the probe to warn.
+	defaultTLSWarnDays = 14
+	// maxRedirects is how many redirects follow_redirects follows before giving up.
+	maxRedirects = 10
+)
+
+// httpProbe requests one URL per poll over its own transport, so keep-alive connections
+// are reused between its polls and never shared with another probe.
+type httpProbe struct {
+	probeBase
+	url         string
+	method      string
+	headers     http.Header
+	host        string // the Host header, when set
+	expect      httpExpect
+	servedByKey string // the served_by_header, canonical; "" when not configured
+	servedBy    servedBy
+	tlsWarnDays int
+	transport   *http.Transport
+	client      *http.Client
+}
+
+func newHTTP(b probeBase, h config.Health) (*httpProbe, error) {
+	if h.URL == "" {
+		return nil, errors.New("set one of url, tcp or dns")
+	}
+	u, err := url.Parse(h.URL)
+	if err != nil {
+		return nil, errors.New("url: not a valid URL; want http://host/path or https://host/path")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("url %q: want http://host/path or https://host/path", u.Redacted())
+	}
+	p := &httpProbe{
+		probeBase:   b,
+		url:         h.URL,
+		method:      strings.ToUpper(h.Method),
+		headers:     make(http.Header, len(h.Headers)+1),
+		tlsWarnDays: defaultTLSWarnDays,
+	}
+	if p.method == "" {
+		p.method = http.MethodGet
+	}
+	if h.TLSWarnDays != nil {
+		p.tlsWarnDays = *h.TLSWarnDays
+	}
+	for k, v := range h.Headers {
+		if http.CanonicalHeaderKey(k) == "Host" {
+			p.host = v
+			continue
+		}
+		p.headers.Set(k, v)
+	}
+	if p.headers.Get("User-Agent") == "" {
+		p.headers.Set("User-Agent", "warroom-health/1")
+	}
+	if h.ServedByHeader != "" {
+		p.servedByKey = http.CanonicalHeaderKey(h.ServedByHeader)
+	}
+	if p.expect, err = newHTTPExpect(h.Expect); err != nil {
+		return nil, err
+	}
+	p.transport = newTransport(h, p.host)
+	p.client = &http.Client{Transport: p.transport, CheckRedirect: redirectPolicy(h.FollowRedirects)}
+	return p, nil
+}
+
+// newTransport makes the probe's own transport: few idle connections (one target), none at
+// all with fresh_connection, and the Host header as the TLS server name so that a backend
+// can be probed by its address with the site's name before DNS flips.
+func newTransport(h config.Health, host string) *http.Transport {
+	tlsConf := &tls.Config{InsecureSkipVerify: h.InsecureSkipVerify} //nolint:gosec // the user asked for it
+	if host != "" {
+		if name, _, err := net.SplitHostPort(host); err == nil {
+			host = name
+		}
+		tlsConf.ServerName = host
+	}
+	return &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     tlsConf,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        2,
+		MaxIdleConnsPerHost: 2,
+		IdleConnTimeout:     90 * time.Second,
+		DisableKeepAlives:   h.FreshConnection,
+	}
+}
+
+func redirectPolicy(follow bool) func(*http.Request, []*http.Request) error {
+	return func(_ *http.Request, via []*http.Request) error {
+		if !follow {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+}
+
+// Close drops the probe's idle keep-alive connections.
+func (p *httpProbe) Close() error {
+	p.transport.CloseIdleConnections()
+	return nil
+}
+
+// Poll makes one request, reads at most maxBody bytes of the answer and judges it.
+func (p *httpProbe) Poll(ctx context.Context) sources.Result {
+	ctx, cancel := p.pollContext(ctx)
+	defer cancel()
+	ph := newPhases()
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, ph.trace()), p.method, p.url, nil)
+	if err != nil {
+		return p.failed(nil, "request: "+clean(err.Error(), maxErrorRunes), "bad request")
+	}
+	req.Header = p.headers.Clone()
+	if p.host != "" {
+		req.Host = p.host
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		msg := describe(err, ctx.Err(), ph.stage(), time.Since(ph.start))
+		return p.failed(ph, msg, shortError(msg))
+	}
+	defer resp.Body.Close()
+	a := answer{resp: resp}
+	a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody())
+	defer releaseBody(a.body)
+	a.total = time.Since(ph.start)
+	a.phases = ph.millis(a.total)
+	if err != nil {
+		msg := describe(err, ctx.Err(), "reading body", a.total)
+		return p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", resp.StatusCode, shortError(msg)), false})
+	}
+	return p.judge(a)
+}
+
+// failed is the result of a request that got no answer.
+func (p *httpProbe) failed(ph *phases, msg, detail string) sources.Result {
+	facts := map[string]any{
+		"status_code":   nil,
+		"latency_ms":    nil,
+		"phases_ms":     map[string]float64{},
+		"served_by":     "",
+		"tls_days_left": nil,
+		"error":         msg,
+	}
+	if ph != nil {
+		m := ph.millis(0)
+		delete(m, "total") // no total: the request never ended
+		facts["phases_ms"] = m
+	}
+	return sources.Result{Status: sources.Crit, Unit: "ms", Error: msg, Detail: detail, Facts: facts}
+}
+
+// shortError is the board's short form of an error: its first clause.
+func shortError(msg string) string {
+	if i := strings.Index(msg, " ("); i > 0 {
+		msg = msg[:i]
+	}
+	return clean(msg, 48)
+}
