@@ -5,6 +5,8 @@
 package board
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/warroom-dev/warroom/sources"
@@ -26,7 +28,39 @@ type Options struct {
 	CoarseStep      time.Duration // width of an older bucket; default 1m
 	CoarseRetention time.Duration // how long coarse buckets are kept; default 48h
 	MaxEvents       int           // events kept; default 1000
+	MaxSeries       int           // series kept per source, the main one included; default 64
 	Now             func() time.Time
+}
+
+// The defaults of Options.
+const (
+	DefaultFinePoints      = 7200
+	DefaultCoarseStep      = time.Minute
+	DefaultCoarseRetention = 48 * time.Hour
+	DefaultMaxEvents       = 1000
+	DefaultMaxSeries       = 64
+)
+
+func (o Options) normalized() Options {
+	if o.FinePoints <= 0 {
+		o.FinePoints = DefaultFinePoints
+	}
+	if o.CoarseStep <= 0 {
+		o.CoarseStep = DefaultCoarseStep
+	}
+	if o.CoarseRetention <= 0 {
+		o.CoarseRetention = DefaultCoarseRetention
+	}
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = DefaultMaxEvents
+	}
+	if o.MaxSeries <= 0 {
+		o.MaxSeries = DefaultMaxSeries
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }
 
 // Event is one line of the event log.
@@ -39,104 +73,175 @@ type Event struct {
 }
 
 // Board is safe for concurrent use.
-type Board struct{}
+type Board struct {
+	mu      sync.Mutex
+	opt     Options
+	lim     limits
+	created time.Time // the reference for staleness until a source first succeeds
 
-// New makes a board for the given sources, in display order.
-func New(infos []Info, opt Options) *Board { panic("TODO") }
+	srcs   []*source
+	byName map[string]int // source name → index; never changes after New
+	all    []*series      // every series in the order it was first seen; index = view slot
+	keys   map[string]int // series key → index in all; replaced, never modified, once published
 
-// Ingest records one poll's result for a source at time at. Unknown source names are
-// ignored. Status changes and Result.Events become events.
-func (b *Board) Ingest(source string, r sources.Result, at time.Time) {}
+	events []Event // oldest first; views hold events[:n:n], so it only grows by append
+	subs   map[*Subscription]struct{}
 
-// AddEvent appends an event and publishes a new version.
-func (b *Board) AddEvent(e Event) {}
+	version atomic.Uint64
+	at      time.Time                // when the current version was published
+	cur     atomic.Pointer[Snapshot] // the last snapshot built
+}
+
+// New makes a board for the given sources, in display order. A repeated name is ignored.
+func New(infos []Info, opt Options) *Board {
+	opt = opt.normalized()
+	b := &Board{
+		opt:    opt,
+		lim:    newLimits(opt),
+		byName: make(map[string]int, len(infos)),
+		keys:   make(map[string]int, len(infos)),
+		subs:   make(map[*Subscription]struct{}),
+	}
+	b.created = opt.Now()
+	b.at = b.created
+	for _, in := range infos {
+		if _, dup := b.byName[in.Name]; dup {
+			continue
+		}
+		src := &source{info: in, dirty: true}
+		b.byName[in.Name] = len(b.srcs)
+		b.srcs = append(b.srcs, src)
+		b.addSeries(src, "")
+	}
+	b.version.Store(1)
+	return b
+}
+
+// addSeries adds a series to a source; "" is the main series.
+func (b *Board) addSeries(src *source, name string) *series {
+	key := src.info.Name
+	if name != "" {
+		key += "/" + name
+	}
+	se := &series{key: key, name: name, unit: src.info.Unit}
+	src.series = append(src.series, se)
+	keys := make(map[string]int, len(b.keys)+1)
+	for k, v := range b.keys {
+		keys[k] = v
+	}
+	keys[key] = len(b.all)
+	b.keys = keys
+	b.all = append(b.all, se)
+	return se
+}
+
+// AddEvent appends an event and publishes a new version. A zero Time is now.
+func (b *Board) AddEvent(e Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e.Time.IsZero() {
+		e.Time = b.opt.Now()
+	}
+	e.Text = clip(e.Text, maxEventText)
+	b.appendEvent(e)
+	b.publish()
+}
+
+// appendEvent keeps the newest MaxEvents events. It never writes where a snapshot can see:
+// the window slides forward in one array and moves to a new one when the array is full.
+func (b *Board) appendEvent(e Event) {
+	limit := b.opt.MaxEvents
+	if len(b.events) < limit {
+		b.events = append(b.events, e)
+		return
+	}
+	keep := b.events[len(b.events)-limit+1:]
+	if cap(b.events) == len(b.events) {
+		keep = append(make([]Event, 0, 2*limit), keep...)
+	}
+	b.events = append(keep, e)
+}
 
 // Touch publishes a new version without changing source data (the runsheet changed).
-func (b *Board) Touch() {}
+func (b *Board) Touch() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.publish()
+}
 
 // Tick re-evaluates staleness at now and publishes a new version if any source changed.
-func (b *Board) Tick(now time.Time) {}
+func (b *Board) Tick(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	changed := false
+	for _, src := range b.srcs {
+		if b.checkStale(src, now) {
+			changed = true
+		}
+	}
+	if changed {
+		b.publish()
+	}
+}
+
+// publish makes a new version current and rings every subscriber's bell without waiting.
+// The snapshot itself is built on the first Snapshot call that wants it, so a burst of
+// ingests between two frames costs one build. The caller holds b.mu.
+func (b *Board) publish() {
+	b.at = b.opt.Now()
+	b.version.Add(1)
+	for s := range b.subs {
+		select {
+		case s.ch <- struct{}{}:
+		default:
+		}
+	}
+}
 
 // Snapshot returns the latest immutable snapshot.
-func (b *Board) Snapshot() *Snapshot { panic("TODO") }
+func (b *Board) Snapshot() *Snapshot {
+	if s := b.cur.Load(); s != nil && s.Version == b.version.Load() {
+		return s
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s := b.cur.Load(); s != nil && s.Version == b.version.Load() {
+		return s
+	}
+	s := b.build()
+	b.cur.Store(s)
+	return s
+}
 
 // Subscribe returns a subscription that is signalled (never blocking the board) whenever a
-// newer version than the subscriber last fetched exists.
-func (b *Board) Subscribe() *Subscription { panic("TODO") }
+// newer version than the subscriber last fetched exists. It starts signalled, since the
+// current version is news to a new subscriber.
+func (b *Board) Subscribe() *Subscription {
+	s := &Subscription{b: b, ch: make(chan struct{}, 1)}
+	s.ch <- struct{}{}
+	b.mu.Lock()
+	b.subs[s] = struct{}{}
+	b.mu.Unlock()
+	return s
+}
 
 // Subscription is one viewer's doorbell.
-type Subscription struct{}
-
-// C is signalled (capacity 1, coalescing) when a new version is published.
-func (s *Subscription) C() <-chan struct{} { panic("TODO") }
-
-// Close stops the subscription.
-func (s *Subscription) Close() {}
-
-// Snapshot is an immutable view of the board at one version. Never modify what it holds.
-type Snapshot struct {
-	Version uint64
-	At      time.Time
-	Sources []SourceState // in display order
-	Events  []Event       // oldest first
-	Status  sources.Status
+type Subscription struct {
+	b    *Board
+	ch   chan struct{}
+	once sync.Once
 }
 
-// Source returns the named source's state.
-func (s *Snapshot) Source(name string) (SourceState, bool) { panic("TODO") }
+// C is signalled (capacity 1, coalescing) when a new version is published. It is closed by
+// Close, so a goroutine ranging over it ends.
+func (s *Subscription) C() <-chan struct{} { return s.ch }
 
-// Series returns the named series (key from SeriesState.Key), nil if unknown.
-func (s *Snapshot) Series(key string) *SeriesView { panic("TODO") }
-
-// SourceState is a source as of a snapshot.
-type SourceState struct {
-	Info
-	Status      sources.Status // the last poll's verdict
-	Stale       bool           // no success for 2× the interval
-	Value       *float64
-	Error       string
-	Detail      string
-	Facts       map[string]any
-	LastPoll    time.Time
-	LastSuccess time.Time
-	Polls       int
-	Series      []SeriesState // the main series first
+// Close stops the subscription. It is safe to call more than once.
+func (s *Subscription) Close() {
+	s.once.Do(func() {
+		s.b.mu.Lock()
+		defer s.b.mu.Unlock()
+		delete(s.b.subs, s)
+		close(s.ch)
+	})
 }
-
-// Effective is the status to act on: Unknown while stale.
-func (s SourceState) Effective() sources.Status {
-	if s.Stale {
-		return sources.Unknown
-	}
-	return s.Status
-}
-
-// SeriesState is one series of a source.
-type SeriesState struct {
-	Key    string // unique on the board: source name, plus "/" + series name when named
-	Name   string // "" for the main series
-	Unit   string
-	Status sources.Status
-	Value  *float64
-}
-
-// SeriesView is an immutable view of one series' points.
-type SeriesView struct{}
-
-// Bucket is the aggregate of the points in one slice of time. N == 0 is a gap.
-type Bucket struct {
-	Min, Max, Avg float64
-	N             int
-}
-
-// Buckets aggregates the series into n columns of width step, the last one ending at end.
-// Callers align end to a multiple of step so that columns only shift when a whole step has
-// passed.
-func (v *SeriesView) Buckets(end time.Time, step time.Duration, n int) []Bucket { panic("TODO") }
-
-// Last returns the newest non-null point.
-func (v *SeriesView) Last() (sources.Point, bool) { panic("TODO") }
-
-// Quantiles returns the median and 95th percentile of the non-null points in [from, to), and
-// how many there were.
-func (v *SeriesView) Quantiles(from, to time.Time) (median, p95 float64, n int) { panic("TODO") }
