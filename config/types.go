@@ -133,7 +133,8 @@ type HealthExpect struct {
 }
 
 // JSONCheck compares one value in a JSON body, addressed by a simple path ("$.db",
-// "$.checks[0].status").
+// "$.checks[0].status"). Equals is decoded the way encoding/json decodes a body into an
+// any: nil, bool, float64 (every number), string, []any or map[string]any.
 type JSONCheck struct {
 	Path   string `yaml:"path"`
 	Equals any    `yaml:"equals"`
