@@ -153,7 +153,7 @@ func (p *dnsProbe) lookupSystem(ctx context.Context, start time.Time) lookup {
 	if err != nil {
 		var dnsErr *net.DNSError
 		notFound := errors.As(err, &dnsErr) && dnsErr.IsNotFound
-		return lookup{failure: describe(err, ctx.Err(), "no DNS answer", time.Since(start)), answered: notFound}
+		return lookup{failure: describe(ctx, err, "no DNS answer", start), answered: notFound}
 	}
 	l := lookup{answered: true}
 	for _, a := range addrs {

@@ -47,7 +47,7 @@ func (p *dnsProbe) lookupWith(ctx context.Context, start time.Time) lookup {
 	}
 	l.answers = sortAddrs(l.answers)
 	if len(l.answers) == 0 {
-		l.failure = p.failure(ctx, v4, v6, time.Since(start))
+		l.failure = p.failure(ctx, v4, v6, start)
 	}
 	return l
 }
@@ -75,7 +75,7 @@ func collect(l *lookup, m *dns.Msg) {
 }
 
 // failure says why neither query brought an address, NXDOMAIN first.
-func (p *dnsProbe) failure(ctx context.Context, v4, v6 reply, took time.Duration) string {
+func (p *dnsProbe) failure(ctx context.Context, v4, v6 reply, start time.Time) string {
 	for _, r := range []reply{v4, v6} {
 		if r.err == nil && r.msg.Rcode == dns.RcodeNameError {
 			return fmt.Sprintf("dns: %s: no such domain (NXDOMAIN from %s)", p.host, p.resolver)
@@ -86,7 +86,7 @@ func (p *dnsProbe) failure(ctx context.Context, v4, v6 reply, took time.Duration
 		case r.err != nil && errors.Is(r.err, syscall.ECONNREFUSED):
 			return fmt.Sprintf("dns: nothing answers on %s (connection refused)", p.resolver)
 		case r.err != nil:
-			return "dns: " + describe(r.err, ctx.Err(), "no DNS answer", took)
+			return "dns: " + describe(ctx, r.err, "no DNS answer", start)
 		case r.msg.Rcode != dns.RcodeSuccess:
 			return fmt.Sprintf("dns: %s answered %s for %s", p.resolver, dns.RcodeToString[r.msg.Rcode], p.host)
 		}

@@ -17,17 +17,18 @@ import (
 // maxErrorRunes bounds any error text built from remote input.
 const maxErrorRunes = 200
 
-// describe turns a failed request into words a person can act on. ctxErr is the poll
-// context's error (a deadline or a cancel wins over whatever the transport made of it);
-// stage says how far the request got, for timeouts ("no connection", "no first byte").
-func describe(err, ctxErr error, stage string, elapsed time.Duration) string {
+// describe turns a failed request into words a person can act on. The poll context's end
+// (a deadline or a cancel) wins over whatever the transport made of it; stage says how far
+// the request got, for timeouts ("no connection", "no first byte"); start is the poll's.
+func describe(ctx context.Context, err error, stage string, start time.Time) string {
+	ctxErr := ctx.Err()
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its text repeats the method and URL the board already shows
 	}
 	switch {
 	case errors.Is(ctxErr, context.DeadlineExceeded), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
-		return fmt.Sprintf("timeout after %s (%s)", roundElapsed(elapsed), stage)
+		return fmt.Sprintf("timeout after %s (%s)", roundElapsed(elapsedSince(ctx, start)), stage)
 	case ctxErr != nil, errors.Is(err, context.Canceled):
 		return "canceled"
 	}
@@ -37,7 +38,13 @@ func describe(err, ctxErr error, stage string, elapsed time.Duration) string {
 	if msg := describeTLS(err); msg != "" {
 		return msg
 	}
-	return clean(err.Error(), maxErrorRunes)
+	msg := err.Error()
+	if i := strings.Index(msg, "malformed "); i >= 0 {
+		// The transport quotes the offending line, which is the server's text: leave it out.
+		what, _, _ := strings.Cut(msg[i:], ":")
+		return "bad HTTP response from the server: " + clean(what, 60)
+	}
+	return clean(msg, maxErrorRunes)
 }
 
 func isTimeout(err error) bool {

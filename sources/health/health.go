@@ -110,6 +110,15 @@ func formatLatency(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", ms/1000)
 }
 
+// elapsedSince is how long a poll has run; once its deadline has passed, exactly the time
+// from start to the deadline, so that a timeout reads as the configured one.
+func elapsedSince(ctx context.Context, start time.Time) time.Duration {
+	if dl, ok := ctx.Deadline(); ok && ctx.Err() != nil && dl.After(start) {
+		return dl.Sub(start)
+	}
+	return time.Since(start)
+}
+
 // roundElapsed makes a timeout readable: "3s", "300ms", "2.5s".
 func roundElapsed(d time.Duration) time.Duration {
 	if d >= time.Second {

@@ -140,17 +140,17 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		msg := describe(err, ctx.Err(), ph.stage(), time.Since(ph.start))
+		msg := describe(ctx, err, ph.stage(), ph.start)
 		return p.failed(ph, msg, shortError(msg))
 	}
 	defer resp.Body.Close()
 	a := answer{resp: resp}
-	a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody())
+	a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody(), resp.ContentLength)
 	defer releaseBody(a.body)
 	a.total = time.Since(ph.start)
 	a.phases = ph.millis(a.total)
 	if err != nil {
-		msg := describe(err, ctx.Err(), "reading body", a.total)
+		msg := describe(ctx, err, "reading body", ph.start)
 		return p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", resp.StatusCode, shortError(msg)), false})
 	}
 	return p.judge(a)

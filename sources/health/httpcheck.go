@@ -23,41 +23,54 @@ const (
 	pooledBodyCap = 64 << 10
 )
 
-var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyPool keeps read buffers between polls; only small ones are put back.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, snippetBytes); return &b }}
 
 // answer is what one request brought back.
 type answer struct {
 	resp   *http.Response
-	body   *bytes.Buffer // the first maxBody bytes, or the first snippetBytes
+	body   *[]byte // the first maxBody bytes, or the first snippetBytes
 	tooBig bool
 	total  time.Duration
 	phases map[string]float64
 }
 
 // readBody reads the body to its end (so the connection can be reused and the total latency
-// includes it) but at most maxBody+1 bytes. It keeps all it read when all is set, else only
-// the first snippetBytes. tooBig reports a body longer than maxBody.
-func readBody(r io.Reader, all bool) (buf *bytes.Buffer, tooBig bool, err error) {
-	buf = bodyPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	keep := int64(snippetBytes)
+// includes it) but never more than maxBody+1 bytes. It keeps all it read when all is set,
+// else only the first snippetBytes; sizeHint (the Content-Length, -1 if unknown) sizes the
+// buffer. tooBig reports a body longer than maxBody. Release the buffer with releaseBody.
+func readBody(r io.Reader, all bool, sizeHint int64) (buf *[]byte, tooBig bool, err error) {
+	buf = bodyPool.Get().(*[]byte)
+	b := (*buf)[:0]
+	defer func() { *buf = b }()
+	keep := snippetBytes
 	if all {
-		keep = maxBody + 1
+		keep = maxBody
+		if sizeHint > 0 && sizeHint <= maxBody && int(sizeHint) > cap(b) {
+			b = make([]byte, 0, sizeHint+512) // room to see the end without growing
+		}
 	}
-	limited := io.LimitReader(r, maxBody+1)
-	n, err := io.CopyN(buf, limited, keep)
-	if err == io.EOF {
-		return buf, false, nil
+	for len(b) < keep {
+		if len(b) == cap(b) {
+			grown := make([]byte, len(b), min(2*cap(b), keep))
+			copy(grown, b)
+			b = grown
+		}
+		n, err := r.Read(b[len(b):min(cap(b), keep)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
 	}
-	if err != nil {
-		return buf, false, err
-	}
-	rest, err := io.Copy(io.Discard, limited)
-	return buf, n+rest > maxBody, err
+	rest, err := io.Copy(io.Discard, io.LimitReader(r, int64(maxBody-len(b)+1)))
+	return buf, int64(len(b))+rest > maxBody, err
 }
 
-func releaseBody(buf *bytes.Buffer) {
-	if buf != nil && buf.Cap() <= pooledBodyCap {
+func releaseBody(buf *[]byte) {
+	if buf != nil && cap(*buf) <= pooledBodyCap {
 		bodyPool.Put(buf)
 	}
 }
@@ -81,14 +94,14 @@ func (p *httpProbe) judge(a answer) sources.Result {
 		if loc := a.resp.Header.Get("Location"); code >= 300 && code < 400 && loc != "" {
 			msg += fmt.Sprintf(" (redirect to %s; follow_redirects: true follows it)", clean(loc, 100))
 		}
-		return p.judged(a, verdict{sources.Crit, msg, statusDetail(code, a.body.Bytes()), true})
+		return p.judged(a, verdict{sources.Crit, msg, statusDetail(code, *a.body), true})
 	}
-	if msg := p.expect.checkBody(a.body.Bytes()); msg != "" {
+	if msg := p.expect.checkBody(*a.body); msg != "" {
 		return p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", code, shortError(msg)), true})
 	}
 	v := verdict{
 		status:   p.limits.Status(millis(a.total)),
-		detail:   joinDetail(statusDetail(code, a.body.Bytes()), formatLatency(a.total)),
+		detail:   joinDetail(statusDetail(code, *a.body), formatLatency(a.total)),
 		measured: true,
 	}
 	if days, ok := tlsDaysLeft(a.resp); ok {

@@ -118,8 +118,12 @@ func (e httpExpect) checkBody(body []byte) string {
 	return ""
 }
 
-// jsonText writes a value as short, clean JSON for an error message.
+// jsonText writes a value as short, clean JSON for an error message. A string is cleaned
+// before it is quoted, so that an escape sequence in it does not show even as \u001b text.
 func jsonText(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(clean(s, 60))
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "?"

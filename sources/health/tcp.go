@@ -39,7 +39,7 @@ func (p *tcpProbe) Poll(ctx context.Context) sources.Result {
 	conn, err := p.dialer.DialContext(ctx, "tcp", p.addr)
 	took := time.Since(start)
 	if err != nil {
-		msg := describe(err, ctx.Err(), "no connection", took)
+		msg := describe(ctx, err, "no connection", start)
 		return sources.Result{
 			Status: sources.Crit,
 			Unit:   "ms",
