@@ -17,25 +17,29 @@ const (
 // decoder fills Go values from YAML nodes by their `yaml:` tags, collecting every error.
 type decoder struct {
 	report
-	env     Env
-	vals    map[string]Pos  // path of every value present → its position ("health[1].url")
-	keys    map[string]Pos  // path of every key present → the key's position
-	secret  map[string]bool // paths whose value came from the environment: never shown
-	bad     map[string]bool // paths whose value could not be decoded: not checked further
-	anchors map[string]ast.Node
-	budget  int
+	env    Env
+	vals   map[string]Pos  // path of every value present → its position ("health[1].url")
+	keys   map[string]Pos  // path of every key present → the key's position
+	secret map[string]bool // paths whose value came from the environment: never shown
+	bad    map[string]bool // paths whose value could not be decoded: not checked further
+	// suggested are the paths an unknown key was taken for ("api-key" → "datadog.api_key"):
+	// that key is not also reported as missing.
+	suggested map[string]bool
+	anchors   map[string]ast.Node
+	budget    int
 }
 
 func newDecoder(file string, env Env) *decoder {
 	return &decoder{
-		report:  report{file: file},
-		env:     env,
-		vals:    map[string]Pos{},
-		keys:    map[string]Pos{},
-		secret:  map[string]bool{},
-		bad:     map[string]bool{},
-		anchors: map[string]ast.Node{},
-		budget:  maxValues,
+		report:    report{file: file},
+		env:       env,
+		vals:      map[string]Pos{},
+		keys:      map[string]Pos{},
+		secret:    map[string]bool{},
+		bad:       map[string]bool{},
+		suggested: map[string]bool{},
+		anchors:   map[string]ast.Node{},
+		budget:    maxValues,
 	}
 }
 
@@ -267,6 +271,7 @@ func (d *decoder) unknownKey(e entry, path string, names []string) {
 		where = "at the top level"
 	}
 	if s := suggest(e.key, names); s != "" {
+		d.suggested[join(path, s)] = true
 		d.errorf(e.keyPos, "unknown key %s %s (did you mean %q?)", quote(e.key), where, s)
 		return
 	}

@@ -45,8 +45,9 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// sorted returns the errors ordered by position, without exact duplicates.
-func (es Errors) sorted() Errors {
+// Sort orders the errors by position (stable) and drops exact duplicates, for callers that
+// add errors of their own (such as gate compile errors) to those of Parse.
+func (es Errors) Sort() Errors {
 	sort.SliceStable(es, func(i, j int) bool { return es[i].Pos.before(es[j].Pos) })
 	out := es[:0]
 	for i, e := range es {

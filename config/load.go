@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -67,7 +68,7 @@ func Parse(data []byte, file string, env func(string) (string, bool)) (*Config, 
 	applyDefaults(c, env)
 	resolvePaths(c, env)
 	if len(d.errs) > 0 {
-		return nil, d.errs.sorted()
+		return nil, d.errs.Sort()
 	}
 	return c, nil
 }
@@ -107,6 +108,8 @@ func syntaxError(file string, data []byte, err error) Errors {
 	switch {
 	case strings.Contains(line, "${") && strings.Contains(msg, "'}'"):
 		msg += ` (inside {…} a ${VAR} must be quoted: "${VAR}")`
+	case strings.Contains(msg, `\t`) || strings.Contains(msg, "tab character"):
+		msg += " (indent with spaces, not tabs)"
 	case strings.Contains(msg, "not allowed in this context"):
 		msg += " (check the indentation and that a value with ': ' in it is quoted)"
 	}
@@ -127,12 +130,15 @@ func clean(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return strings.Map(func(r rune) rune {
+	var b strings.Builder
+	for _, r := range cut(s, 200) {
 		if unicode.IsControl(r) {
-			return '?'
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+			continue
 		}
-		return r
-	}, cut(s, 200))
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // cut shortens s to at most n runes.

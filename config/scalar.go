@@ -140,8 +140,12 @@ func (s scalar) float() (float64, string) {
 	case *ast.FloatNode:
 		f = n.Value
 	default:
+		text := strings.ToLower(strings.TrimSpace(s.text))
+		if strings.TrimLeft(text, "+-") == ".inf" || text == ".nan" {
+			return 0, "expected a finite number, got " + s.show()
+		}
 		var err error
-		f, err = strconv.ParseFloat(strings.TrimSpace(s.text), 64)
+		f, err = strconv.ParseFloat(text, 64)
 		if err != nil && !math.IsInf(f, 0) {
 			return 0, "expected a number, got " + s.show()
 		}

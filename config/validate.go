@@ -71,7 +71,7 @@ func (v *validator) positive(path string, value int64, fallback Pos) {
 // required reports a missing or empty string.
 func (v *validator) required(item, key, value string, pos Pos, hint string) {
 	path := item + "." + key
-	if strings.TrimSpace(value) != "" || v.bad[path] {
+	if strings.TrimSpace(value) != "" || v.bad[path] || v.suggested[path] {
 		return
 	}
 	if v.set(path) {
@@ -142,10 +142,13 @@ func (v *validator) reference(pos Pos, what, name string, known []string) {
 		}
 	}
 	msg := fmt.Sprintf("%s %s is not defined", what, quote(name))
-	if s := suggest(name, known); s != "" {
+	switch s := suggest(name, known); {
+	case s != "":
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	} else if len(known) == 0 {
+	case len(known) == 0:
 		msg += " (there are none)"
+	case len(known) <= 8:
+		msg += " (defined: " + strings.Join(known, ", ") + ")"
 	}
 	v.errorf(pos, "%s", msg)
 }
@@ -269,8 +272,15 @@ func (v *validator) reportCycle(stack []int, j int) {
 		loop = append(loop, rs.Checkpoints[i].ID)
 	}
 	loop = append(loop, rs.Checkpoints[j].ID)
+	// Point at the first after: list in the loop: that is what the user wrote and can fix.
 	last := stack[len(stack)-1]
-	pos := v.at(fmt.Sprintf("runsheet.checkpoints[%d].after", last), rs.Checkpoints[last].Pos)
+	pos := rs.Checkpoints[last].Pos
+	for _, i := range stack[start:] {
+		if rs.Checkpoints[i].After != nil {
+			pos = v.at(fmt.Sprintf("runsheet.checkpoints[%d].after", i), pos)
+			break
+		}
+	}
 	v.errorf(pos, "checkpoints wait for each other in a loop: %s (each waits for the next; "+
 		"a checkpoint without after: waits for the one before it) — fix their after: lists",
 		strings.Join(loop, " → "))
