@@ -24,7 +24,7 @@ type JobStats struct {
 // first second, every later one is due Interval (±5 % jitter) after the last one started,
 // each poll runs under a context with the job's Timeout, and a job never has two polls
 // running at once (a poll still running when the next is due is skipped and counted). After
-// a failed poll (any report with an Error) the delay doubles, capped at BackoffCap(Interval);
+// a failed poll (any report with Failed set) the delay doubles, capped at BackoffCap(Interval);
 // a report's NextIn stretches the delay further (rate limits).
 type Scheduler struct {
 	jobs  []Job
@@ -139,7 +139,7 @@ func (s *Scheduler) poll(ctx context.Context, job Job, started time.Time) pollDo
 	d := pollDone{started: started}
 	at := s.now()
 	for _, r := range reports {
-		if r.Result.Error != "" {
+		if r.Result.Failed {
 			d.failed = true
 		}
 		if r.Result.NextIn > d.nextIn {
@@ -166,7 +166,7 @@ func runBounded(ctx context.Context, job Job) []Report {
 	case r := <-ch:
 		return r
 	case <-time.After(time.Second):
-		return []Report{{Source: job.Name, Result: Result{Status: Crit, Error: "poll did not return after its timeout of " + job.Timeout.String()}}}
+		return []Report{{Source: job.Name, Result: Result{Status: Crit, Failed: true, Error: "poll did not return after its timeout of " + job.Timeout.String()}}}
 	}
 }
 

@@ -93,9 +93,14 @@ type Result struct {
 	Status Status
 	Value  *float64 // the source's main value (latency, lag, metric); nil when unknown
 	Unit   string
-	// Error says, in words a person can act on, why the poll failed or the status is bad.
-	// A non-empty Error means the poll did not get what it needed: the scheduler backs off.
+	// Error says, in words a person can act on, why the status is bad or the poll failed
+	// ("status 503, expected 200", "stray write 0-11-4521", "connect: connection refused").
 	Error string
+	// Failed means the poll got no answer at all (refused, timeout, bad credentials, rate
+	// limited), as opposed to an answer that is bad (a 503, a stray write, a stopped replica
+	// thread). A failed poll makes the scheduler back off and does not count as a success
+	// for staleness; a bad answer does.
+	Failed bool
 	// Detail is a short text for the board row beside the value ("503 maintenance",
 	// "read-only ✓", "aws-1 70%"). Remote text in it is sanitized by the renderer.
 	Detail string
