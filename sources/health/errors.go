@@ -100,7 +100,7 @@ func describeTLS(err error) string {
 		return "TLS: certificate not valid yet"
 	case errors.As(err, &invalid):
 		return "TLS: " + clean(strings.TrimPrefix(invalid.Error(), "x509: "), maxErrorRunes)
-	case errors.As(err, &record):
+	case errors.As(err, &record), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "TLS: the server did not answer with TLS (plain HTTP on this port?)"
 	case errors.As(err, &alert):
 		return "TLS: the server refused the handshake (" + clean(alert.Error(), 80) + ")"
