@@ -1,0 +1,212 @@
+// Package app wires a loaded config into a running warroom: it builds the sources, the board
+// and the runsheet, runs the scheduler and the loops that keep them in step, and answers
+// `check`. It holds no logic of its own beyond that wiring.
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/sources/demo"
+)
+
+// App is one warroom process's live state: what it polls, the board and the runsheet.
+type App struct {
+	Config *config.Config
+	Board  *board.Board
+	Sheet  *runsheet.Sheet
+	Jobs   []sources.Job
+	Expect *sources.Expectations
+	Window time.Duration // how much history the charts show
+
+	world   *demo.World
+	datadog any
+	closers []io.Closer
+	hooks   []func(runsheet.Transition)
+	now     func() time.Time
+}
+
+// Options tune New.
+type Options struct {
+	Now func() time.Time
+	// ReadOnly opens the runsheet without creating its journal (check, checkpoint list).
+	ReadOnly bool
+}
+
+// New builds everything cfg describes. Nothing is polled until Run or Check.
+func New(cfg *config.Config, opt Options) (*App, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	a := &App{Config: cfg, now: opt.Now, Window: cfg.Defaults.Window.D()}
+	a.Expect = sources.NewExpectations(initialExpectations(cfg))
+	infos, err := a.buildSources()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Board = board.New(infos, board.Options{Now: opt.Now})
+	sheet, err := runsheet.Open(cfg.Runsheet, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Sheet = sheet
+	return a, nil
+}
+
+func initialExpectations(cfg *config.Config) map[string]string {
+	m := map[string]string{}
+	for _, db := range cfg.Databases {
+		if db.Expect != "" {
+			m[db.Name] = db.Expect
+		}
+	}
+	return m
+}
+
+// buildSources makes the jobs and the board's view of every source.
+func (a *App) buildSources() ([]board.Info, error) {
+	if a.Config.Demo {
+		return a.buildDemo(), nil
+	}
+	return a.buildConfigured()
+}
+
+func (a *App) buildDemo() []board.Info {
+	cfg := a.Config
+	a.world = demo.NewWorld(a.now, a.progress)
+	interval, timeout := cfg.Defaults.Interval.D(), cfg.Defaults.Timeout.D()
+	var infos []board.Info
+	for _, d := range a.world.Sources(interval) {
+		a.Jobs = append(a.Jobs, sources.Single(d.Source, interval, timeout))
+		infos = append(infos, board.Info{Name: d.Source.Name(), Kind: d.Source.Kind(), Group: d.Group,
+			Unit: d.Unit, Interval: interval, Threshold: d.Threshold})
+	}
+	return infos
+}
+
+// progress tells the demo world where the runsheet is.
+func (a *App) progress(id string) (string, time.Time) {
+	if a.Sheet == nil {
+		return "pending", time.Time{}
+	}
+	for _, c := range a.Sheet.View().Checkpoints {
+		if c.ID != id {
+			continue
+		}
+		switch c.State {
+		case runsheet.Running:
+			return string(c.State), c.StartedAt
+		case runsheet.Pending:
+			return string(c.State), time.Time{}
+		}
+		return string(c.State), c.EndedAt
+	}
+	return "pending", time.Time{}
+}
+
+// OnTransition registers a function called (in its own goroutine) after every transition
+// this process applies; Datadog events hang off it.
+func (a *App) OnTransition(f func(runsheet.Transition)) { a.hooks = append(a.hooks, f) }
+
+// Apply applies a transition to the runsheet and tells the hooks.
+func (a *App) Apply(ctx context.Context, t runsheet.Transition) error {
+	if t.At.IsZero() {
+		t.At = a.now()
+	}
+	if err := a.Sheet.Apply(ctx, t); err != nil {
+		return err
+	}
+	for _, h := range a.hooks {
+		go h(t)
+	}
+	return nil
+}
+
+// Run polls the sources and keeps the board, the gates and the runsheet in step until ctx
+// is done. In the demo it also plays the scripted team.
+func (a *App) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	sched := sources.NewScheduler(a.Jobs, func(r sources.Report, at time.Time) {
+		a.Board.Ingest(r.Source, r.Result, at)
+	})
+	start := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	start(func() { sched.Run(ctx) })
+	start(func() { a.Sheet.Watch(ctx) })
+	start(func() { a.evaluateGates(ctx) })
+	start(func() { a.tick(ctx) })
+	if a.world != nil {
+		start(func() { demo.Team(ctx, a.checkpointIDs(), a.demoApply) })
+	}
+	wg.Wait()
+}
+
+func (a *App) checkpointIDs() []string {
+	var ids []string
+	for _, c := range a.Config.Runsheet.Checkpoints {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func (a *App) demoApply(ctx context.Context, id, action, who, note string) error {
+	return a.Apply(ctx, runsheet.Transition{Checkpoint: id, Action: runsheet.Action(action), By: who, Note: note})
+}
+
+// evaluateGates re-evaluates every gate on each new board version.
+func (a *App) evaluateGates(ctx context.Context) {
+	sub := a.Board.Subscribe()
+	defer sub.Close()
+	var last uint64
+	for {
+		snap := a.Board.Snapshot()
+		if snap.Version != last {
+			last = snap.Version
+			a.Sheet.Evaluate(snap)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub.C():
+		}
+	}
+}
+
+// tick re-evaluates staleness and gate holds once a second.
+func (a *App) tick(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			a.Board.Tick(now)
+			// Holds advance with time, not only with new samples.
+			a.Sheet.Evaluate(a.Board.Snapshot())
+		}
+	}
+}
+
+// Close releases connections and the journal.
+func (a *App) Close() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c.Close())
+	}
+	if a.Sheet != nil {
+		errs = append(errs, a.Sheet.Close())
+	}
+	return errors.Join(errs...)
+}

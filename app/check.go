@@ -1,0 +1,227 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sources"
+)
+
+// CheckReport is the `check --json` document, version 1. Its shape is a public interface.
+type CheckReport struct {
+	Version     int               `json:"version"`
+	Title       string            `json:"title"`
+	CheckedAt   string            `json:"checked_at"`
+	Status      string            `json:"status"`
+	Sources     []CheckSource     `json:"sources"`
+	Checkpoints []CheckCheckpoint `json:"checkpoints"`
+}
+
+// CheckSource is one source in a check report.
+type CheckSource struct {
+	Name   string         `json:"name"`
+	Kind   string         `json:"kind"`
+	Status string         `json:"status"`
+	Value  *float64       `json:"value"`
+	Unit   string         `json:"unit"`
+	Error  string         `json:"error"`
+	Series []CheckSeries  `json:"series"`
+	Facts  map[string]any `json:"facts"`
+}
+
+// CheckSeries is one series of a source in a check report.
+type CheckSeries struct {
+	Name   string   `json:"name"`
+	Value  *float64 `json:"value"`
+	Unit   string   `json:"unit"`
+	Status string   `json:"status"`
+}
+
+// CheckCheckpoint is one checkpoint in a check report (and in `checkpoint list --json`).
+type CheckCheckpoint struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	State     string   `json:"state"`
+	Owner     string   `json:"owner,omitempty"`
+	Gate      string   `json:"gate"`
+	GateOK    *bool    `json:"gate_ok"`
+	StartedAt *string  `json:"started_at"`
+	EndedAt   *string  `json:"ended_at"`
+	PlannedS  *float64 `json:"planned_s"`
+	ActualS   *float64 `json:"actual_s"`
+	By        string   `json:"by"`
+	Override  bool     `json:"override"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// Check polls every source once, in parallel, each under its own timeout, and reports.
+func (a *App) Check(ctx context.Context) CheckReport {
+	for _, r := range sources.PollOnce(ctx, a.Jobs) {
+		a.Board.Ingest(r.Source, r.Result, a.now())
+	}
+	snap := a.Board.Snapshot()
+	a.Sheet.Evaluate(snap)
+	return Report(a.Config.Title, snap, a.Sheet.View(), a.now())
+}
+
+// Report builds a check report from a snapshot and a runsheet view.
+func Report(title string, snap *board.Snapshot, view runsheet.View, at time.Time) CheckReport {
+	rep := CheckReport{Version: 1, Title: title, CheckedAt: at.UTC().Format(time.RFC3339),
+		Status: sources.OK.String(), Sources: []CheckSource{}, Checkpoints: Checkpoints(view)}
+	worst := sources.OK
+	for _, s := range snap.Sources {
+		st := s.Effective()
+		worst = sources.Worst(worst, st)
+		cs := CheckSource{Name: s.Name, Kind: s.Kind, Status: st.String(), Value: s.Value, Unit: s.Unit,
+			Error: s.Error, Series: []CheckSeries{}, Facts: s.Facts}
+		if cs.Facts == nil {
+			cs.Facts = map[string]any{}
+		}
+		for _, se := range s.Series {
+			name := se.Name
+			if name == "" {
+				name = s.Name
+			}
+			cs.Series = append(cs.Series, CheckSeries{Name: name, Value: se.Value, Unit: se.Unit, Status: se.Status.String()})
+		}
+		rep.Sources = append(rep.Sources, cs)
+	}
+	rep.Status = worst.String()
+	return rep
+}
+
+// Checkpoints converts a runsheet view into check report checkpoints.
+func Checkpoints(view runsheet.View) []CheckCheckpoint {
+	out := []CheckCheckpoint{}
+	for _, c := range view.Checkpoints {
+		cc := CheckCheckpoint{ID: c.ID, Title: c.Title, State: string(c.State), Owner: c.Owner,
+			Gate: c.Gate.Expr, By: c.By, Override: c.Override, Note: c.Note}
+		if c.Gate.Expr != "" && c.Gate.Light != runsheet.Grey && c.Gate.Light != runsheet.NoGate {
+			ok := c.Gate.Light == runsheet.Green || c.Gate.Light == runsheet.Amber
+			cc.GateOK = &ok
+		}
+		cc.StartedAt, cc.EndedAt = timeOrNil(c.StartedAt), timeOrNil(c.EndedAt)
+		if c.Planned > 0 {
+			p := c.Planned.Seconds()
+			cc.PlannedS = &p
+		}
+		if !c.StartedAt.IsZero() {
+			v := c.Actual.Seconds()
+			cc.ActualS = &v
+		}
+		out = append(out, cc)
+	}
+	return out
+}
+
+func timeOrNil(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// ExitCode maps a status to the monitoring-plugin convention: 0 ok, 1 warn, 2 crit, 3 unknown.
+func ExitCode(status string) int {
+	switch status {
+	case "ok":
+		return 0
+	case "warn":
+		return 1
+	case "crit":
+		return 2
+	}
+	return 3
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r CheckReport) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteTable writes the report as a table for people.
+func (r CheckReport) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\t%s\n", r.Title, strings.ToUpper(r.Status))
+	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATUS\tVALUE\tERROR")
+	for _, s := range r.Sources {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", clean(s.Name), s.Kind, s.Status, formatValue(s.Value, s.Unit), clean(s.Error))
+	}
+	if len(r.Checkpoints) > 0 {
+		fmt.Fprintln(tw, "\nCHECKPOINT\tSTATE\tGATE\tBY\t")
+		for _, c := range r.Checkpoints {
+			gate := "-"
+			if c.GateOK != nil {
+				gate = map[bool]string{true: "holds", false: "fails"}[*c.GateOK]
+			} else if c.Gate != "" {
+				gate = "unknown"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", clean(c.ID), c.State, gate, clean(c.By))
+		}
+	}
+	return tw.Flush()
+}
+
+func formatValue(v *float64, unit string) string {
+	if v == nil {
+		return "-"
+	}
+	return strings.TrimSpace(fmt.Sprintf("%.4g %s", *v, unit))
+}
+
+// clean strips control characters from outside text before it reaches a terminal.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// WaitGate polls the sources and evaluates the checkpoint's gate until it is green, red, or
+// has had its hold time plus a minute to become green. Progress lines go to w.
+func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
+	deadline := a.now().Add(time.Minute)
+	for first := true; ; first = false {
+		for _, r := range sources.PollOnce(ctx, a.Jobs) {
+			a.Board.Ingest(r.Source, r.Result, a.now())
+		}
+		a.Sheet.Evaluate(a.Board.Snapshot())
+		g, ok := a.gate(id)
+		if !ok || g.Expr == "" || g.Light != runsheet.Amber {
+			return nil // green, red or grey: Apply decides and says why
+		}
+		if first {
+			deadline = a.now().Add(g.Hold + time.Minute)
+		}
+		fmt.Fprintf(w, "gate of %s holds %s of %s…\n", id, g.Held.Round(time.Second), g.Hold)
+		if a.now().After(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (a *App) gate(id string) (runsheet.Gate, bool) {
+	for _, c := range a.Sheet.View().Checkpoints {
+		if c.ID == id {
+			return c.Gate, true
+		}
+	}
+	return runsheet.Gate{}, false
+}

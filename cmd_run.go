@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-dev/warroom/app"
+	"github.com/warroom-dev/warroom/tui"
+)
+
+func newRunCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Show the board for a config in this terminal",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := app.Load(g.configPath())
+			if err != nil {
+				return configError(cmd, err)
+			}
+			a, err := app.New(cfg, app.Options{})
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return runBoard(cmd.Context(), a)
+		},
+	}
+}
+
+func newDemoCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Show the board on a simulated cutover (no network, no credentials)",
+		Long: "demo runs a simulated marketplace cutover: response times that spike at the cutover and\n" +
+			"settle lower, replication lag that drains after the freeze, endpoints going down and up,\n" +
+			"and one stray write on the old primary. A scripted team walks the runsheet in about three\n" +
+			"minutes and starts again; you can press keys too. Its journal lives in a temporary\n" +
+			"directory that is removed on exit.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := os.MkdirTemp("", "warroom-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			cfg, err := app.LoadDemo(filepath.Join(dir, "demo.journal"))
+			if err != nil {
+				return err
+			}
+			a, err := app.New(cfg, app.Options{})
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return runBoard(cmd.Context(), a)
+		},
+	}
+}
+
+// runBoard polls and shows the board in this terminal until the user quits or a signal.
+func runBoard(parent context.Context, a *app.App) error {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	m := tui.New(localDeps(a))
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}
+
+// localDeps is the session of the person at this terminal: an operator.
+func localDeps(a *app.App) tui.Deps {
+	return tui.Deps{
+		Board: a.Board, Sheet: a.Sheet.View, Apply: a.Apply,
+		Title: a.Config.Title, Window: a.Window, Role: tui.Operator,
+		User: osUser(), NoColor: tui.NoColor(),
+	}
+}
+
+// osUser is who is at this terminal, for the journal.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// configError prints a config's errors, one FILE:LINE:COL per line, and exits with code.
+func configError(cmd *cobra.Command, err error) error {
+	fmt.Fprintln(cmd.ErrOrStderr(), err)
+	return exitError{code: 1}
+}

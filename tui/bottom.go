@@ -1,0 +1,243 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/widgets"
+)
+
+// bottom is the event log, or the details of the selected item when details are open.
+func (m *Model) bottom(w, h int) []string {
+	if m.detail {
+		return lines(m.detailView(w, h), w, h)
+	}
+	evs := m.snap.Events
+	if off := m.eventsOff; off > 0 && off < len(evs) {
+		evs = evs[:len(evs)-off]
+	}
+	if len(evs) > h {
+		evs = evs[len(evs)-h:]
+	}
+	out := make([]widgets.EventLine, len(evs))
+	for i, e := range evs {
+		out[i] = eventLine(e)
+	}
+	return lines(m.styles.EventLog(out, w, h, m.deps.Loc), w, h)
+}
+
+func eventLine(e board.Event) widgets.EventLine {
+	l := widgets.EventLine{Time: e.Time, Level: widgets.Level(e.Status), Text: e.Text}
+	if e.Kind == "checkpoint" {
+		switch {
+		case strings.Contains(e.Text, " started"):
+			l.Glyph = "▶"
+		case strings.Contains(e.Text, " done"):
+			l.Glyph = "✓"
+		}
+	}
+	if e.Source != "" && e.Kind != "checkpoint" && !strings.HasPrefix(e.Text, e.Source) {
+		l.Text = e.Source + ": " + e.Text
+	}
+	return l
+}
+
+// detailView shows everything known about the selected checkpoint or source.
+func (m *Model) detailView(w, h int) string {
+	if m.focus == paneCharts {
+		rows := m.chartRows()
+		if m.chartSel < len(rows) && rows[m.chartSel].section == "" {
+			return m.sourceDetail(m.snap.Sources[rows[m.chartSel].source], w, h)
+		}
+		return m.styles.Muted.Render(" select a source with j/k to see its details")
+	}
+	cp, ok := m.selectedCheckpoint()
+	if !ok {
+		return ""
+	}
+	return m.styles.CheckpointDetail(cp, m.sheet.PastNoReturn, w, h, m.deps.Loc)
+}
+
+// sourceDetail lists a source's state and facts, in as many columns as fit.
+func (m *Model) sourceDetail(s board.SourceState, w, h int) string {
+	st := m.styles
+	head := st.Title.Render(" "+widgets.Sanitize(s.Name)) + st.Muted.Render(" · "+s.Kind+" · ") +
+		st.Level(widgets.Level(s.Effective())).Render(s.Effective().String())
+	if !s.LastSuccess.IsZero() {
+		head += st.Muted.Render(" · last answer " + s.LastSuccess.In(m.deps.Loc).Format("15:04:05"))
+	}
+	if s.Stale {
+		head += st.Stale.Render(" · stale")
+	}
+	items := []string{}
+	if s.Error != "" {
+		items = append(items, "error: "+s.Error)
+	}
+	keys := make([]string, 0, len(s.Facts))
+	for k := range s.Facts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		items = append(items, k+": "+factText(s.Facts[k]))
+	}
+	out := []string{head}
+	colW := 40
+	cols := max(1, (w-1)/colW)
+	rowsN := max(1, h-1)
+	for r := 0; r < rowsN && r*cols < len(items); r++ {
+		var b strings.Builder
+		b.WriteString(" ")
+		for c := 0; c < cols; c++ {
+			i := r + c*rowsN
+			if i < len(items) {
+				b.WriteString(fit(widgets.Sanitize(items[i]), colW-1) + " ")
+			}
+		}
+		out = append(out, b.String())
+	}
+	return strings.Join(out, "\n")
+}
+
+func factText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case float64:
+		return fmt.Sprintf("%.4g", x)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + factText(x[k])
+		}
+		return strings.Join(parts, " ")
+	}
+	return fmt.Sprint(v)
+}
+
+// footer shows the focused pane's keys (a viewer's mutating keys marked disabled), or a
+// message, and who is watching.
+func (m *Model) footer(w int) string {
+	st := m.styles
+	right := ""
+	if m.deps.Watchers != nil {
+		names := m.deps.Watchers()
+		right = fmt.Sprintf("watching: %d", len(names))
+		if len(names) > 0 {
+			shown := names
+			if len(shown) > 2 {
+				shown = shown[:2]
+			}
+			right += " (" + widgets.Sanitize(strings.Join(shown, ", "))
+			if len(names) > 2 {
+				right += fmt.Sprintf(", +%d", len(names)-2)
+			}
+			right += ")"
+		}
+	}
+	if m.deps.Role == Viewer {
+		right = "viewer · read-only  " + right
+	}
+	right = st.Muted.Render(right + " ")
+	var left string
+	if m.flash.text != "" && m.now.Before(m.flash.until) {
+		left = " " + st.Level(m.flash.level).Render(widgets.Sanitize(m.flash.text))
+	} else {
+		left = m.keysLine(m.keys.short(m.focus))
+	}
+	room := w - ansi.StringWidth(right)
+	return fit(fit(left, max(room, 0))+right, w)
+}
+
+// keysLine renders bindings as "tab focus  j/↓ down  …"; a viewer's mutating keys are struck
+// and marked so they read as present but disabled.
+func (m *Model) keysLine(bs []key.Binding) string {
+	st := m.styles
+	var b strings.Builder
+	for _, k := range bs {
+		h := k.Help()
+		b.WriteString(" ")
+		if m.deps.Role == Viewer && m.keys.mutating(k) {
+			b.WriteString(st.Muted.Strikethrough(true).Render(h.Key + " " + h.Desc))
+		} else {
+			b.WriteString(st.Accent.Render(h.Key) + " " + st.Muted.Render(h.Desc))
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
+}
+
+// overlay draws box over the middle of the screen lines.
+func (m *Model) overlay(screen []string, box string) []string {
+	bl := strings.Split(box, "\n")
+	bw := lipgloss.Width(box)
+	y := max(0, (len(screen)-len(bl))/2)
+	x := max(0, (m.width-bw)/2)
+	for i, ln := range bl {
+		if y+i >= len(screen) {
+			break
+		}
+		bg := screen[y+i]
+		screen[y+i] = ansi.Truncate(bg, x, "") + ln + ansi.TruncateLeft(bg, x+bw, "")
+	}
+	return screen
+}
+
+func (m *Model) boxStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).
+		BorderForeground(m.styles.Theme.Accent).Padding(0, 1).MaxWidth(max(m.width, 10))
+}
+
+// modalBox draws the open dialog.
+func (m *Model) modalBox() string {
+	d, st := m.modal, m.styles
+	w := min(64, max(m.width-4, 10))
+	parts := []string{st.Title.Render(widgets.Sanitize(d.title))}
+	if d.body != "" {
+		parts = append(parts, lipgloss.NewStyle().Width(w-4).Render(widgets.Sanitize(d.body)))
+	}
+	parts = append(parts, "", st.Text.Render(d.prompt()))
+	if d.kind == reasonPrompt || d.kind == overridePrompt {
+		d.input.SetWidth(w - 6)
+		parts = append(parts, d.input.View())
+		if d.err != "" {
+			parts = append(parts, st.Crit.Render(d.err))
+		}
+		parts = append(parts, st.Muted.Render("enter: next · esc: cancel"))
+	}
+	return m.boxStyle().Width(w).Render(strings.Join(parts, "\n"))
+}
+
+// helpBox lists every key; a viewer's mutating keys say why they are disabled.
+func (m *Model) helpBox() string {
+	st := m.styles
+	titles := []string{"move", "runsheet", "general"}
+	var parts []string
+	for i, group := range m.keys.full() {
+		parts = append(parts, st.Title.Render(titles[i]))
+		for _, k := range group {
+			h := k.Help()
+			line := st.Accent.Render(fmt.Sprintf("%-6s", h.Key)) + " " + h.Desc
+			if m.deps.Role == Viewer && m.keys.mutating(k) {
+				line = st.Muted.Render(fmt.Sprintf("%-6s %s — disabled: this session is read-only", h.Key, h.Desc))
+			}
+			parts = append(parts, line)
+		}
+		parts = append(parts, "")
+	}
+	parts = append(parts, st.Muted.Render("gates: ● held  ◐ holding  ● failing  ○ unknown"),
+		st.Muted.Render("any key closes this help"))
+	return m.boxStyle().Render(strings.Join(parts, "\n"))
+}
+

@@ -1,0 +1,62 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the board answers to. Mutating keys are shown to viewers too, marked
+// disabled with the reason, so nobody wonders why nothing happens.
+type keyMap struct {
+	Tab, Up, Down, Top, Bottom, Detail, Help, Quit key.Binding
+	Start, Done, Fail, Skip, Reopen, Rollback      key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return keyMap{
+		Tab:      b("tab", "focus", "tab", "shift+tab"),
+		Up:       b("k/↑", "up", "k", "up"),
+		Down:     b("j/↓", "down", "j", "down"),
+		Top:      b("g", "first", "g", "home"),
+		Bottom:   b("G", "last", "G", "end"),
+		Detail:   b("i", "details", "i", "space"),
+		Help:     b("?", "help", "?"),
+		Quit:     b("q", "quit", "q", "ctrl+c"),
+		Start:    b("s", "start", "s", "enter"),
+		Done:     b("d", "done", "d"),
+		Fail:     b("f", "fail", "f"),
+		Skip:     b("x", "skip", "x"),
+		Reopen:   b("u", "reopen", "u"),
+		Rollback: b("R", "rollback mode", "R"),
+	}
+}
+
+// mutating reports whether a binding changes the runsheet.
+func (k keyMap) mutating(b key.Binding) bool {
+	for _, m := range []key.Binding{k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Rollback} {
+		if m.Help() == b.Help() {
+			return true
+		}
+	}
+	return false
+}
+
+// short returns the keys of the focused pane, for the footer.
+func (k keyMap) short(f pane) []key.Binding {
+	switch f {
+	case paneRunsheet:
+		return []key.Binding{k.Tab, k.Down, k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Detail, k.Help, k.Quit}
+	case paneCharts:
+		return []key.Binding{k.Tab, k.Down, k.Detail, k.Help, k.Quit}
+	}
+	return []key.Binding{k.Tab, k.Down, k.Help, k.Quit}
+}
+
+// full returns every key, grouped, for the help screen.
+func (k keyMap) full() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Tab, k.Up, k.Down, k.Top, k.Bottom, k.Detail},
+		{k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Rollback},
+		{k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,258 @@
+// Package tui is the board as people see it: the Bubble Tea models for a local terminal or
+// one SSH session. It never polls and never touches a file: it draws board snapshots and
+// runsheet views, and asks for transitions through commands.
+package tui
+
+import (
+	"context"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/widgets"
+)
+
+// Role is what a session may do.
+type Role int
+
+// The roles: operators change checkpoints, viewers watch.
+const (
+	Operator Role = iota
+	Viewer
+)
+
+func (r Role) String() string {
+	if r == Viewer {
+		return "viewer"
+	}
+	return "operator"
+}
+
+// Deps is everything one session needs, made fresh for each local or SSH session.
+type Deps struct {
+	Board  *board.Board
+	Sheet  func() runsheet.View                                // the runsheet now
+	Apply  func(context.Context, runsheet.Transition) error    // journals a transition
+	Title  string
+	Window time.Duration // chart window
+	Role   Role
+	// User is who this session is, as journaled in Transition.By.
+	User string
+	// Watchers lists who is watching (SSH sessions); nil when nobody else can.
+	Watchers func() []string
+	Now      func() time.Time
+	Loc      *time.Location // local time zone for the clock; default time.Local
+	NoColor  bool           // NO_COLOR: no colours, glyphs only
+}
+
+type pane int
+
+const (
+	paneRunsheet pane = iota
+	paneCharts
+	paneEvents
+	paneCount
+)
+
+// Model is the root model of one session.
+type Model struct {
+	deps   Deps
+	keys   keyMap
+	styles *widgets.Styles
+	dark   bool
+	sub    *board.Subscription
+	done   chan struct{}
+
+	width, height int
+	lay           layout
+
+	snap  *board.Snapshot
+	sheet runsheet.View
+	now   time.Time
+
+	focus     pane
+	selected  int // runsheet row
+	chartSel  int // charts row
+	eventsOff int // events scroll from newest
+	detail    bool
+	help      bool
+	modal     *modal
+	flash     flash
+	quitting  bool
+}
+
+type flash struct {
+	text  string
+	level widgets.Level
+	until time.Time
+}
+
+// New makes the model for one session. Call Close after the program ends.
+func New(d Deps) *Model {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Loc == nil {
+		d.Loc = time.Local
+	}
+	if d.Window <= 0 {
+		d.Window = time.Hour
+	}
+	m := &Model{deps: d, keys: newKeyMap(), dark: true, done: make(chan struct{})}
+	m.styles = widgets.NewStyles(widgets.Dark(), d.NoColor)
+	m.sub = d.Board.Subscribe()
+	m.refresh()
+	m.selected = m.firstStartable()
+	return m
+}
+
+// NoColorFromEnv reports whether the NO_COLOR convention asks for no colour.
+func NoColorFromEnv(env []string) bool {
+	for _, e := range env {
+		if len(e) > 9 && e[:9] == "NO_COLOR=" {
+			return true
+		}
+	}
+	return false
+}
+
+// NoColor reports whether this process's environment asks for no colour.
+func NoColor() bool { return os.Getenv("NO_COLOR") != "" }
+
+// Close stops the model's subscription; the program must have ended.
+func (m *Model) Close() {
+	select {
+	case <-m.done:
+	default:
+		close(m.done)
+		m.sub.Close()
+	}
+}
+
+type frameMsg struct{}
+type tickMsg time.Time
+type appliedMsg struct {
+	t   runsheet.Transition
+	err error
+}
+
+// Init starts the feed from the board and the clock.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.waitFrame(), tick(m.deps.Now()), tea.RequestBackgroundColor)
+}
+
+// waitFrame waits for the board's next version. The wait ends with the session.
+func (m *Model) waitFrame() tea.Cmd {
+	sub, done := m.sub, m.done
+	return func() tea.Msg {
+		select {
+		case <-sub.C():
+			return frameMsg{}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// tick fires on the next whole second, for the clock and running durations.
+func tick(now time.Time) tea.Cmd {
+	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
+	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// refresh takes the latest snapshot and runsheet view.
+func (m *Model) refresh() {
+	m.snap = m.deps.Board.Snapshot()
+	m.sheet = m.deps.Sheet()
+	m.now = m.deps.Now()
+	if n := len(m.sheet.Checkpoints); m.selected >= n {
+		m.selected = max(0, n-1)
+	}
+}
+
+// firstStartable is the first checkpoint that is running, or else can start.
+func (m *Model) firstStartable() int {
+	for i, c := range m.sheet.Checkpoints {
+		if c.State == runsheet.Running {
+			return i
+		}
+	}
+	for i, c := range m.sheet.Checkpoints {
+		if c.State == runsheet.Pending && c.CanStart {
+			return i
+		}
+	}
+	return 0
+}
+
+// Update changes the model for one message. It does no I/O: transitions are commands.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.lay = computeLayout(m.width, m.height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		theme := widgets.Dark()
+		if !m.dark {
+			theme = widgets.Light()
+		}
+		m.styles = widgets.NewStyles(theme, m.deps.NoColor)
+		return m, nil
+	case frameMsg:
+		m.refresh()
+		return m, m.waitFrame()
+	case tickMsg:
+		m.now = time.Time(msg)
+		return m, tick(m.now)
+	case appliedMsg:
+		return m, m.applied(msg)
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+// applied reports a transition's outcome in the status line.
+func (m *Model) applied(msg appliedMsg) tea.Cmd {
+	if msg.err != nil {
+		if refused, ok := msg.err.(*runsheet.Refused); ok && msg.t.Action == runsheet.Finish && !msg.t.Force && m.gateBlocks(msg.t.Checkpoint) {
+			m.modal = newOverride(msg.t.Checkpoint, refused.Reason)
+			return nil
+		}
+		m.setFlash("refused: "+msg.err.Error(), widgets.LevelCrit)
+		return nil
+	}
+	m.setFlash(string(msg.t.Action)+" "+msg.t.Checkpoint+" recorded", widgets.LevelOK)
+	m.refresh()
+	return nil
+}
+
+// gateBlocks reports whether a checkpoint's gate is what stands in the way of done.
+func (m *Model) gateBlocks(id string) bool {
+	for _, c := range m.sheet.Checkpoints {
+		if c.ID == id {
+			return c.Gate.Expr != "" && c.Gate.Light != runsheet.Green && c.State == runsheet.Running
+		}
+	}
+	return false
+}
+
+func (m *Model) setFlash(text string, l widgets.Level) {
+	m.flash = flash{text: text, level: l, until: m.deps.Now().Add(6 * time.Second)}
+}
+
+// applyCmd journals a transition outside Update.
+func (m *Model) applyCmd(t runsheet.Transition) tea.Cmd {
+	apply := m.deps.Apply
+	t.By = m.deps.User
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return appliedMsg{t: t, err: apply(ctx, t)}
+	}
+}

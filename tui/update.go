@@ -1,0 +1,200 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/widgets"
+)
+
+// key handles one key press.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if m.modal != nil {
+		return m.modalKey(msg)
+	}
+	if m.help {
+		if key.Matches(msg, m.keys.Quit) && msg.String() == "ctrl+c" {
+			return m.quit()
+		}
+		m.help = false
+		return nil
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.help = true
+	case key.Matches(msg, k.Tab):
+		if msg.String() == "shift+tab" {
+			m.focus = (m.focus + paneCount - 1) % paneCount
+		} else {
+			m.focus = (m.focus + 1) % paneCount
+		}
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.Top):
+		m.move(-1 << 20)
+	case key.Matches(msg, k.Bottom):
+		m.move(1 << 20)
+	case key.Matches(msg, k.Detail):
+		m.detail = !m.detail
+	case m.focus == paneRunsheet || key.Matches(msg, k.Rollback):
+		return m.runsheetKey(msg)
+	}
+	return nil
+}
+
+// quit asks first while a checkpoint is running and this session could be the one running it.
+func (m *Model) quit() tea.Cmd {
+	if m.deps.Role == Operator {
+		for _, c := range m.sheet.Checkpoints {
+			if c.State == runsheet.Running {
+				m.modal = newConfirm(confirmQuit, "Quit warroom?",
+					c.ID+" is still running. The journal keeps it; quitting only closes this screen.")
+				return nil
+			}
+		}
+	}
+	m.quitting = true
+	return tea.Quit
+}
+
+// move moves the selection of the focused pane.
+func (m *Model) move(d int) {
+	switch m.focus {
+	case paneRunsheet:
+		m.selected = clamp(m.selected+d, 0, len(m.sheet.Checkpoints)-1)
+	case paneCharts:
+		m.chartSel = clamp(m.chartSel+d, 0, len(m.chartRows())-1)
+	case paneEvents:
+		m.eventsOff = clamp(m.eventsOff-d, 0, max(0, len(m.snap.Events)-1))
+	}
+}
+
+func clamp(v, lo, hi int) int {
+	if hi < lo {
+		return lo
+	}
+	return min(max(v, lo), hi)
+}
+
+// runsheetKey handles the keys that change checkpoints.
+func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	var b key.Binding
+	for _, c := range []key.Binding{k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Rollback} {
+		if key.Matches(msg, c) {
+			b = c
+		}
+	}
+	if len(b.Keys()) == 0 {
+		return nil
+	}
+	if m.deps.Role == Viewer {
+		m.setFlash("read-only session: viewers cannot change checkpoints — ask an operator", widgets.LevelWarn)
+		return nil
+	}
+	if key.Matches(msg, k.Rollback) {
+		if m.sheet.RollingBack {
+			return m.applyCmd(runsheet.Transition{Action: runsheet.Resume})
+		}
+		m.modal = newConfirm(confirmRollback, "Roll back the cutover?",
+			"The runsheet switches to the rollback steps of the done checkpoints, last first.")
+		return nil
+	}
+	cp, ok := m.selectedCheckpoint()
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Start):
+		return m.applyCmd(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Start})
+	case key.Matches(msg, k.Done):
+		return m.applyCmd(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Finish})
+	case key.Matches(msg, k.Reopen):
+		return m.applyCmd(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Reopen})
+	case key.Matches(msg, k.Fail):
+		m.modal = newReason(runsheet.Fail, cp.ID, "Why did "+cp.ID+" fail?")
+	case key.Matches(msg, k.Skip):
+		m.modal = newReason(runsheet.Skip, cp.ID, "Why skip "+cp.ID+"?")
+	}
+	return nil
+}
+
+func (m *Model) selectedCheckpoint() (runsheet.Checkpoint, bool) {
+	if m.selected < 0 || m.selected >= len(m.sheet.Checkpoints) {
+		return runsheet.Checkpoint{}, false
+	}
+	return m.sheet.Checkpoints[m.selected], true
+}
+
+// modalKey gives a key to the open dialog.
+func (m *Model) modalKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := m.modal
+	switch d.kind {
+	case confirmQuit, confirmRollback:
+		switch msg.String() {
+		case "y", "Y", "enter", "ctrl+c":
+			m.modal = nil
+			if d.kind == confirmQuit {
+				m.quitting = true
+				return tea.Quit
+			}
+			return m.applyCmd(runsheet.Transition{Action: runsheet.Rollback})
+		case "n", "N", "esc", "q":
+			m.modal = nil
+		}
+		return nil
+	}
+	switch msg.String() {
+	case "esc":
+		m.modal = nil
+		return nil
+	case "ctrl+c":
+		m.modal = nil
+		return m.quit()
+	case "enter":
+		return m.submit(d)
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	d.err = ""
+	return cmd
+}
+
+// submit finishes a text dialog.
+func (m *Model) submit(d *modal) tea.Cmd {
+	text := d.input.Value()
+	switch d.kind {
+	case reasonPrompt:
+		if text == "" {
+			d.err = "a reason is required: it goes in the journal"
+			return nil
+		}
+		m.modal = nil
+		return m.applyCmd(runsheet.Transition{Checkpoint: d.id, Action: d.action, Note: text})
+	case overridePrompt:
+		if d.step == 0 {
+			if text == "" {
+				d.err = "write why the gate may be overridden: it is journaled and shown forever"
+				return nil
+			}
+			d.reason = text
+			d.step = 1
+			d.input.SetValue("")
+			d.input.Placeholder = d.id
+			return nil
+		}
+		if text != d.id {
+			d.err = "type " + d.id + " exactly to confirm, or esc to cancel"
+			return nil
+		}
+		m.modal = nil
+		return m.applyCmd(runsheet.Transition{Checkpoint: d.id, Action: runsheet.Finish, Force: true, Reason: d.reason})
+	}
+	return nil
+}

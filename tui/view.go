@@ -1,0 +1,232 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/widgets"
+)
+
+// View draws the whole board.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "warroom · " + widgets.Sanitize(m.deps.Title)
+	return v
+}
+
+// render draws the board as a string of exactly height lines (or less before the first
+// WindowSizeMsg).
+func (m *Model) render() string {
+	if m.width == 0 || m.height == 0 || m.quitting {
+		return ""
+	}
+	l := m.lay
+	out := make([]string, 0, l.height)
+	out = append(out, m.header(l.width))
+	if l.rules {
+		out = append(out, m.rule(l.width, ""))
+	}
+	out = append(out, m.body(l)...)
+	if l.rules {
+		out = append(out, m.rule(l.width, ""))
+	}
+	out = append(out, m.bottom(l.width, l.eventsH)...)
+	if l.rules {
+		out = append(out, m.rule(l.width, ""))
+	}
+	out = append(out, m.footer(l.width))
+	if len(out) > l.height {
+		out = out[:l.height]
+	}
+	if m.help {
+		out = m.overlay(out, m.helpBox())
+	} else if m.modal != nil {
+		out = m.overlay(out, m.modalBox())
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *Model) rule(w int, mid string) string {
+	return m.styles.Border.Render(strings.Repeat("─", max(w, 0)))
+}
+
+// body is the charts and runsheet panes, side by side or stacked.
+func (m *Model) body(l layout) []string {
+	if l.side {
+		charts := m.chartsPane(l.chartsW, l.bodyH)
+		sheet := m.sheetPane(l.sheetW, l.bodyH)
+		sep := m.styles.Border.Render("│")
+		out := make([]string, l.bodyH)
+		for i := range out {
+			out[i] = charts[i] + sep + sheet[i]
+		}
+		return out
+	}
+	return append(m.chartsPane(l.width, l.chartsH), m.sheetPane(l.width, l.sheetH)...)
+}
+
+// header answers: where are we in the window, will we finish in time, is anything on fire.
+func (m *Model) header(w int) string {
+	st := m.styles
+	title := st.Title.Render(" warroom") + st.Muted.Render(" · ") + st.Text.Render(widgets.Sanitize(m.deps.Title))
+	now := m.now.In(m.deps.Loc)
+	clock := now.Format("15:04:05") + " local · " + m.now.UTC().Format("15:04:05") + " UTC"
+	if _, off := now.Zone(); off == 0 {
+		clock = m.now.UTC().Format("15:04:05") + " UTC"
+	}
+	parts := []string{title, st.Text.Render(clock)}
+	if t := m.timing(); t != "" {
+		parts = append(parts, t)
+	}
+	parts = append(parts, m.summary())
+	// Drop the least important parts until the rest fits: the clock before the timing.
+	for len(parts) > 2 && widths(parts)+3*(len(parts)-1) > w {
+		parts = append(parts[:1], parts[2:]...)
+	}
+	return spread(parts, w)
+}
+
+func widths(parts []string) int {
+	n := 0
+	for _, p := range parts {
+		n += ansi.StringWidth(p)
+	}
+	return n
+}
+
+// spread lays parts out across w cells with even gaps.
+func spread(parts []string, w int) string {
+	if len(parts) == 1 {
+		return fit(parts[0], w)
+	}
+	gap := (w - widths(parts)) / (len(parts) - 1)
+	if gap < 1 {
+		gap = 1
+	}
+	return fit(strings.Join(parts, strings.Repeat(" ", gap)), w)
+}
+
+// timing is "T+1:12 of 4:30 · forecast 3:58 (32m early) · cutover +0:12".
+func (m *Model) timing() string {
+	v, st := m.sheet, m.styles
+	if v.Started.IsZero() {
+		if v.Window > 0 {
+			return st.Muted.Render("not started · window " + hms(v.Window))
+		}
+		return st.Muted.Render("not started")
+	}
+	elapsed := v.Elapsed
+	s := "T+" + hms(elapsed)
+	if v.Window > 0 {
+		s += " of " + hms(v.Window)
+	}
+	out := st.Text.Render(s)
+	if v.Forecast > 0 {
+		f := "forecast " + hms(v.Forecast)
+		style := st.Text
+		if v.Window > 0 {
+			diff := v.Forecast - v.Window
+			switch {
+			case diff > 0:
+				f += " (" + short(diff) + " late)"
+				style = st.Crit
+			default:
+				f += " (" + short(-diff) + " early)"
+				style = st.OK
+			}
+		}
+		out += st.Muted.Render(" · ") + style.Render(f)
+	}
+	if !v.CutoverAt.IsZero() {
+		out += st.Muted.Render(" · ") + st.Accent.Render("cutover +"+hms(m.now.Sub(v.CutoverAt)))
+	}
+	if v.RollingBack {
+		out += " " + st.Crit.Render("ROLLING BACK")
+	}
+	return out
+}
+
+// summary counts sources by verdict: "● 1 crit  ▲ 2 warn  ✓ 14 ok".
+func (m *Model) summary() string {
+	var c widgets.Counts
+	for _, s := range m.snap.Sources {
+		c.Add(widgets.Level(s.Effective()))
+	}
+	return m.styles.Summary(c) + " "
+}
+
+// hms formats a duration as H:MM:SS, or M:SS under an hour.
+func hms(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// short formats a duration as "32m", "1h05m" or "40s".
+func short(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%ds", int(d.Seconds()))
+}
+
+// sheetPane is the runsheet: the plan, or the rollback plan while rolling back.
+func (m *Model) sheetPane(w, h int) []string {
+	st := m.styles
+	title := st.Title.Render(" RUNSHEET")
+	if m.sheet.RollingBack {
+		title = st.Crit.Render(" ROLLING BACK") + st.Muted.Render(" · R resumes the plan")
+	}
+	if m.focus == paneRunsheet {
+		title = st.Accent.Render("▌") + title
+	}
+	out := []string{fit(title, w)}
+	listH := h - 2
+	items := m.sheet.Checkpoints
+	if m.sheet.RollingBack {
+		items = rollbackPlan(items)
+	}
+	out = append(out, lines(st.CheckpointList(items, m.selectedIn(items), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	out = append(out, fit(st.RollbackLine(m.sheet.Checkpoints, m.sheet.PastNoReturn, w), w))
+	return out[:max(h, 0)]
+}
+
+// selectedIn maps the selection onto items (the rollback plan reorders them).
+func (m *Model) selectedIn(items []runsheet.Checkpoint) int {
+	cp, ok := m.selectedCheckpoint()
+	if !ok || m.focus != paneRunsheet {
+		return -1
+	}
+	for i, c := range items {
+		if c.ID == cp.ID {
+			return i
+		}
+	}
+	return -1
+}
+
+// rollbackPlan is the done checkpoints, last first: what rolling back has to undo.
+func rollbackPlan(items []runsheet.Checkpoint) []runsheet.Checkpoint {
+	var out []runsheet.Checkpoint
+	for i := len(items) - 1; i >= 0; i-- {
+		if items[i].State == runsheet.Done {
+			out = append(out, items[i])
+		}
+	}
+	return out
+}
