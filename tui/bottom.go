@@ -240,4 +240,3 @@ func (m *Model) helpBox() string {
 		st.Muted.Render("any key closes this help"))
 	return m.boxStyle().Render(strings.Join(parts, "\n"))
 }
-

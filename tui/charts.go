@@ -87,7 +87,7 @@ func (m *Model) columns(n int) (time.Duration, time.Time) {
 		return time.Second, m.now
 	}
 	step := (m.deps.Window + time.Duration(n) - 1) / time.Duration(n)
-	step = max(time.Second, (step+time.Second-1).Truncate(time.Second))
+	step = max(time.Second, (step + time.Second - 1).Truncate(time.Second))
 	end := m.now.Truncate(step).Add(step)
 	return step, end
 }

@@ -34,8 +34,8 @@ func (r Role) String() string {
 // Deps is everything one session needs, made fresh for each local or SSH session.
 type Deps struct {
 	Board  *board.Board
-	Sheet  func() runsheet.View                                // the runsheet now
-	Apply  func(context.Context, runsheet.Transition) error    // journals a transition
+	Sheet  func() runsheet.View                             // the runsheet now
+	Apply  func(context.Context, runsheet.Transition) error // journals a transition
 	Title  string
 	Window time.Duration // chart window
 	Role   Role

@@ -158,5 +158,5 @@ func (w *World) dns(now time.Time) sources.Result {
 	}
 	return sources.Result{Status: sources.OK, Value: &v, Unit: "ms",
 		Detail: fmt.Sprintf("%s  %s  TTL %d", answer, side, ttl),
-		Facts: map[string]any{"answers": []string{answer}, "ttl_s": ttl, "matched": side == "new side", "error": ""}}
+		Facts:  map[string]any{"answers": []string{answer}, "ttl_s": ttl, "matched": side == "new side", "error": ""}}
 }
