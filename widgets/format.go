@@ -1,0 +1,132 @@
+package widgets
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FormatValue renders a value with its unit for a person: 412 ms, 2.1 s, 0.4 s, 1m30s,
+// 1.2k req/s, 97%. Milliseconds of 1000 or more become seconds and seconds of 60 or more
+// become minutes; other units are kept as given (sanitized, at most 8 cells). NaN and
+// infinities render as "–".
+func FormatValue(v float64, unit string) string {
+	return formatValue(v, clean(unit), " ")
+}
+
+// formatCompact is FormatValue without the space before the unit, and without units longer
+// than two cells: for the min/max column.
+func formatCompact(v float64, unit string) string {
+	if textWidth(unit) > 2 {
+		unit = ""
+	}
+	return formatValue(v, unit, "")
+}
+
+func formatValue(v float64, unit, sep string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	if unit == "ms" && math.Abs(v) >= 1000 {
+		v, unit = v/1000, "s"
+	}
+	if unit == "s" && math.Abs(v) >= 60 {
+		return formatMinutes(v)
+	}
+	n := formatNum(v)
+	switch unit {
+	case "":
+		return n
+	case "%":
+		return n + "%"
+	}
+	return n + sep + truncate(unit, 8)
+}
+
+// formatMinutes renders seconds of a minute or more as 1m30s or 2h05m.
+func formatMinutes(sec float64) string {
+	sign := ""
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	d := time.Duration(math.Round(sec)) * time.Second
+	if d >= 1000*time.Hour {
+		return sign + ">999h"
+	}
+	if d < time.Hour {
+		return fmt.Sprintf("%s%dm%02ds", sign, int(d/time.Minute), int(d%time.Minute/time.Second))
+	}
+	return fmt.Sprintf("%s%dh%02dm", sign, int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// formatNum renders a number in at most about five characters: 0.041, 0.41, 2.1, 412,
+// 1.2k, 12k, 3.4M.
+func formatNum(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	switch {
+	case v == 0:
+		return "0"
+	case v < 0.001:
+		return sign + strconv.FormatFloat(v, 'e', 0, 64)
+	case v < 0.1:
+		return sign + trimZeros(strconv.FormatFloat(v, 'f', 3, 64))
+	case v < 0.995:
+		return sign + trimZeros(strconv.FormatFloat(v, 'f', 2, 64))
+	case v < 9.95:
+		return sign + trimZeros(strconv.FormatFloat(v, 'f', 1, 64))
+	case v < 999.5:
+		return sign + strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	for _, s := range []string{"k", "M", "G", "T"} {
+		v /= 1000
+		switch {
+		case v < 9.95:
+			return sign + trimZeros(strconv.FormatFloat(v, 'f', 1, 64)) + s
+		case v < 999.5:
+			return sign + strconv.FormatFloat(v, 'f', 0, 64) + s
+		}
+	}
+	return sign + ">999T"
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// formatDur renders a checkpoint duration: <1m, 4m, 1h05m. Zero renders empty.
+func formatDur(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d >= 1000*time.Hour:
+		return ">999h"
+	}
+	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// formatHold renders how long a gate has held of its hold time: 12/30s, 3/5m.
+func formatHold(held, hold time.Duration) string {
+	if held < 0 {
+		held = 0
+	}
+	if hold < 2*time.Minute {
+		return fmt.Sprintf("%d/%ds", int(held/time.Second), int(hold/time.Second))
+	}
+	return fmt.Sprintf("%d/%dm", int(held/time.Minute), int(hold/time.Minute))
+}
