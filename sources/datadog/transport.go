@@ -1,0 +1,228 @@
+package datadog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
+)
+
+// errTooLarge is returned while reading an answer longer than maxBody.
+var errTooLarge = errors.New("answer too large")
+
+// limitedTransport cuts every answer body at max bytes, so that datadog.ReadBody (which
+// reads everything) cannot be made to buffer an unbounded body.
+type limitedTransport struct {
+	base http.RoundTripper
+	max  int64
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: t.max}
+	return resp, nil
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the wrapped transport.
+func (t limitedTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n - 1, errTooLarge
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// failKind sorts what went wrong with one request by what warroom does about it.
+type failKind int
+
+const (
+	failTransport failKind = iota // no answer: network error or timeout
+	failAuth                      // 401/403: the keys are wrong; stop
+	failRate                      // 429: wait for the reset
+	failServer                    // 5xx: back off
+	failRejected                  // 400: Datadog rejected the request (a bad query)
+	failOther                     // any other status
+	failDecode                    // 2xx that is not what the endpoint sends
+)
+
+// callError is one failed request, with a message a person can act on. The message has
+// already been cleaned of keys and control characters.
+type callError struct {
+	kind   failKind
+	status int
+	msg    string
+}
+
+func (e *callError) Error() string { return e.msg }
+
+// answer is one HTTP answer, read and bounded.
+type answer struct {
+	status      int
+	header      http.Header
+	body        []byte
+	contentType string
+}
+
+// call makes one POST through the core client, the way the generated API methods do:
+// ServerURLWithContext, SetAuthKeys, PrepareRequest, CallAPI, ReadBody. keys names the
+// auth schemes the endpoint takes. A nil error means an answer arrived (any status).
+func (c *Client) call(ctx context.Context, operation, path string, body any, keys ...[2]string) (*answer, *callError) {
+	ctx = c.withAuth(ctx)
+	base, err := c.api.Cfg.ServerURLWithContext(ctx, operation)
+	if err != nil {
+		return nil, &callError{kind: failTransport, msg: c.clean("Datadog API address: " + err.Error())}
+	}
+	headers := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
+	datadog.SetAuthKeys(ctx, &headers, keys...)
+	req, err := c.api.PrepareRequest(ctx, base+path, http.MethodPost, body, headers, url.Values{}, url.Values{}, nil)
+	if err != nil {
+		return nil, &callError{kind: failTransport, msg: c.clean("cannot build the Datadog request: " + err.Error())}
+	}
+	start := time.Now()
+	resp, err := c.api.CallAPI(req)
+	if err != nil {
+		return nil, c.transportError(ctx, err, time.Since(start))
+	}
+	b, err := datadog.ReadBody(resp)
+	if errors.Is(err, errTooLarge) {
+		return nil, &callError{kind: failDecode, status: resp.StatusCode,
+			msg: fmt.Sprintf("Datadog's answer is larger than %d MiB: narrow the queries (fewer groups in `by {…}`) or shorten datadog.window", maxBody>>20)}
+	}
+	if err != nil {
+		return nil, c.transportError(ctx, err, time.Since(start))
+	}
+	return &answer{status: resp.StatusCode, header: resp.Header, body: b, contentType: resp.Header.Get("Content-Type")}, nil
+}
+
+// transportError says why no (whole) answer arrived.
+func (c *Client) transportError(ctx context.Context, err error, took time.Duration) *callError {
+	var ue *url.Error
+	timeout := errors.As(err, &ue) && ue.Timeout() || errors.Is(err, context.DeadlineExceeded)
+	switch {
+	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
+		return &callError{kind: failTransport, msg: "the Datadog request was cancelled"}
+	case timeout:
+		return &callError{kind: failTransport, msg: fmt.Sprintf(
+			"Datadog (%s) did not answer within %s (datadog.timeout is %s)", c.base, took.Round(time.Millisecond), c.timeout)}
+	}
+	if ue != nil {
+		err = ue.Err // the URL is said once, below
+	}
+	return &callError{kind: failTransport, msg: c.clean(fmt.Sprintf("cannot reach Datadog at %s: %v", c.base, err))}
+}
+
+// statusError turns a non-2xx answer into what warroom does about it. what names the
+// request ("the query", "the event") in messages.
+func (c *Client) statusError(a *answer, what string) *callError {
+	remote := c.clean(errorText(a.body))
+	if remote != "" {
+		remote = ": " + remote
+	}
+	st := fmt.Sprintf("%d %s", a.status, http.StatusText(a.status))
+	switch {
+	case a.status == http.StatusUnauthorized || a.status == http.StatusForbidden:
+		return &callError{kind: failAuth, status: a.status, msg: fmt.Sprintf(
+			"Datadog refused the keys (%s): check datadog.api_key and datadog.app_key, that the application key may read metrics (timeseries_query), and that datadog.site is your account's site (%s)", st, c.base)}
+	case a.status == http.StatusTooManyRequests:
+		return &callError{kind: failRate, status: a.status, msg: "Datadog rate limit reached (429 Too Many Requests)"}
+	case a.status >= 500:
+		return &callError{kind: failServer, status: a.status, msg: fmt.Sprintf("Datadog answered %s%s; trying again later", st, remote)}
+	case a.status == http.StatusBadRequest:
+		return &callError{kind: failRejected, status: a.status, msg: fmt.Sprintf("Datadog rejected %s (%s)%s", what, st, remote)}
+	case a.status >= 300 && a.status < 400:
+		return &callError{kind: failOther, status: a.status, msg: fmt.Sprintf(
+			"Datadog answered %s, a redirect warroom does not follow: check datadog.url or datadog.site (%s)", st, c.base)}
+	}
+	return &callError{kind: failOther, status: a.status, msg: fmt.Sprintf("Datadog answered %s to %s%s", st, what, remote)}
+}
+
+// errorText extracts Datadog's error message from an error body ({"errors": ["…"]}, or a
+// string), or the start of a body that is not JSON.
+func errorText(body []byte) string {
+	var v struct {
+		Errors any `json:"errors"`
+	}
+	if err := datadog.Unmarshal(body, &v); err == nil {
+		switch e := v.Errors.(type) {
+		case string:
+			return e
+		case []any:
+			var parts []string
+			for _, p := range e {
+				if s, ok := p.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			return strings.Join(parts, "; ")
+		}
+		return ""
+	}
+	return string(body)
+}
+
+// maxText bounds any text from outside that ends up in a message.
+const maxText = 240
+
+// clean removes the keys, control characters and excess length from a message built with
+// text from outside. Every message this package produces passes through it.
+func (c *Client) clean(s string) string {
+	for _, k := range c.secrets {
+		if len(k) >= 4 {
+			s = strings.ReplaceAll(s, k, "[redacted]")
+		}
+	}
+	return sanitize(s, maxText)
+}
+
+// sanitize keeps printable text only (tabs and newlines become spaces) and cuts it at n
+// runes with an ellipsis.
+func sanitize(s string, n int) string {
+	var b strings.Builder
+	count := 0
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			r = ' '
+		case !unicode.IsPrint(r) || r == unicode.ReplacementChar:
+			continue
+		}
+		if count == n {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		count++
+	}
+	return b.String()
+}
