@@ -27,9 +27,11 @@ func describe(ctx context.Context, err error, stage string, start time.Time) str
 		err = ue.Err // its text repeats the method and URL the board already shows
 	}
 	switch {
-	case errors.Is(ctxErr, context.DeadlineExceeded), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+	case errors.Is(ctxErr, context.Canceled):
+		return "canceled"
+	case ctxErr != nil, errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		return fmt.Sprintf("timeout after %s (%s)", roundElapsed(elapsedSince(ctx, start)), stage)
-	case ctxErr != nil, errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled):
 		return "canceled"
 	}
 	if msg := describeNet(err, stage); msg != "" {

@@ -9,6 +9,7 @@ package health
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -113,7 +114,7 @@ func formatLatency(d time.Duration) string {
 // elapsedSince is how long a poll has run; once its deadline has passed, exactly the time
 // from start to the deadline, so that a timeout reads as the configured one.
 func elapsedSince(ctx context.Context, start time.Time) time.Duration {
-	if dl, ok := ctx.Deadline(); ok && ctx.Err() != nil && dl.After(start) {
+	if dl, ok := ctx.Deadline(); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) && dl.After(start) {
 		return dl.Sub(start)
 	}
 	return time.Since(start)
