@@ -156,9 +156,7 @@ func tokenPos(tk *token.Token) Pos {
 func textPos(n ast.Node) Pos {
 	switch s := n.(type) {
 	case *ast.LiteralNode:
-		if s.Value != nil {
-			return tokenPos(s.Value.GetToken())
-		}
+		return blockTextPos(s)
 	case *ast.StringNode:
 		p := tokenPos(s.Token)
 		if s.Token != nil && (s.Token.Type == token.DoubleQuoteType || s.Token.Type == token.SingleQuoteType) {
@@ -169,6 +167,23 @@ func textPos(n ast.Node) Pos {
 		return Pos{}
 	}
 	return nodePos(n)
+}
+
+// blockTextPos is where the content of a block scalar starts: the line after its | or >
+// header, at the content's indentation (from the first line that is not blank).
+func blockTextPos(n *ast.LiteralNode) Pos {
+	p := tokenPos(n.Start)
+	p.Line++
+	if n.Value == nil || n.Value.Token == nil {
+		return p
+	}
+	for _, line := range strings.Split(n.Value.Token.Origin, "\n") {
+		if strings.TrimSpace(line) != "" {
+			p.Col = len(line) - len(strings.TrimLeft(line, " ")) + 1
+			break
+		}
+	}
+	return p
 }
 
 // isScalar reports whether a (resolved) node is a single value.
