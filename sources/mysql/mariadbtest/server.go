@@ -91,15 +91,21 @@ func (s *Server) Open() (*sql.DB, error) {
 	return db, nil
 }
 
-// Exec runs statements as root, one after another.
+// Exec runs statements as root, one after another on one connection (session variables
+// set by one hold for the next).
 func (s *Server) Exec(ctx context.Context, stmts ...string) error {
 	db, err := s.Open()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
+	defer conn.Close()
 	for _, q := range stmts {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %s: %w", s.Name, q, err)
 		}
 	}
