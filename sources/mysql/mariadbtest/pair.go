@@ -128,7 +128,8 @@ func (p *Pair) primarySetup(ctx context.Context) []string {
 }
 
 // anonymousUsers returns DROP USER statements for the anonymous accounts of the primary:
-// ”@'localhost' would match a replication user connecting from 127.0.0.1 first.
+// an anonymous user at localhost would match a replication user connecting from 127.0.0.1
+// before the user's own '%' account.
 func (p *Pair) anonymousUsers(ctx context.Context) ([]string, error) {
 	db, err := p.Primary.Open()
 	if err != nil {
