@@ -4,11 +4,9 @@
 package runsheet
 
 import (
-	"context"
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
-	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 )
 
@@ -40,6 +38,8 @@ const (
 )
 
 // Transition is one change, as asked for and as journaled (one JSON line each).
+// Callers fill Checkpoint, Action, By and, as needed, Note, Force and Reason; Apply assigns
+// Seq (and At when zero), and sets Override and Gate.
 type Transition struct {
 	Seq        int64     `json:"seq"`
 	Checkpoint string    `json:"checkpoint,omitempty"`
@@ -49,6 +49,10 @@ type Transition struct {
 	Note       string    `json:"note,omitempty"` // the reason for fail/skip
 	Force      bool      `json:"force,omitempty"`
 	Reason     string    `json:"reason,omitempty"` // why a red gate was overridden
+	// Override is set by Apply when a done was forced over a gate that was not green.
+	Override bool `json:"override,omitempty"`
+	// Gate is set by Apply on a done of a gated checkpoint: "held", or what failed.
+	Gate string `json:"gate,omitempty"`
 }
 
 // Options for Open.
@@ -59,35 +63,15 @@ type Options struct {
 	// Board, when set, receives an event for every transition (from this or another process)
 	// and a Touch when the view changes.
 	Board *board.Board
+	// Names, when set, are the sources gates may name; Open then refuses a gate naming any
+	// other (Validate reports the same at config load). Nil: names are not checked.
+	Names *Names
 }
-
-// Sheet is a runsheet bound to its journal. Safe for concurrent use.
-type Sheet struct{}
-
-// Open loads the plan, folds the journal (creating it if missing) and returns the sheet.
-// A torn last line is ignored with a warning in View().Warnings.
-func Open(rs config.Runsheet, opt Options) (*Sheet, error) { panic("TODO") }
-
-// Apply validates t against the latest journaled state under the journal's lock, appends and
-// fsyncs it. A refused transition returns a *Refused error with the reason.
-func (s *Sheet) Apply(ctx context.Context, t Transition) error { panic("TODO") }
 
 // Refused is the error for a transition that does not apply.
 type Refused struct{ Reason string }
 
 func (r *Refused) Error() string { return r.Reason }
-
-// Evaluate evaluates every gate against snap (called on each new board snapshot).
-func (s *Sheet) Evaluate(snap *board.Snapshot) {}
-
-// Watch re-reads the journal when another process appends to it, until ctx is done.
-func (s *Sheet) Watch(ctx context.Context) {}
-
-// View returns an immutable view of the runsheet now.
-func (s *Sheet) View() View { panic("TODO") }
-
-// Close releases the journal.
-func (s *Sheet) Close() error { return nil }
 
 // View is the runsheet as of one moment.
 type View struct {
@@ -95,11 +79,19 @@ type View struct {
 	Window       time.Duration // announced downtime, 0 if none
 	Started      time.Time     // when the first checkpoint started; zero if none has
 	CutoverAt    time.Time     // when the cutover checkpoint was done; zero if not yet
-	Elapsed      time.Duration
+	Elapsed      time.Duration // since Started; frozen once every checkpoint is done or skipped
 	Forecast     time.Duration // elapsed + planned remaining on the critical path
 	RollingBack  bool
 	PastNoReturn bool
 	Warnings     []string
+	// Finished is true when every checkpoint is done or skipped.
+	Finished bool
+	// RollbackBy, RollbackAt and RollbackNote say who started the rollback, while RollingBack.
+	RollbackBy   string
+	RollbackAt   time.Time
+	RollbackNote string
+	// Seq is the last journaled transition folded into this view.
+	Seq int64
 }
 
 // Checkpoint is one checkpoint's plan and state.
@@ -112,12 +104,21 @@ type Checkpoint struct {
 	Actual             time.Duration // ended-started, or so far while running
 	Overrun            bool
 	By, Note           string
-	Override           bool // done over a red gate
+	Override           bool // done over a red gate (ever; it stays shown)
 	Cutover            bool
 	PointOfNoReturn    bool
 	Command, Rollback  string
 	Gate               Gate
-	CanStart           bool // its dependencies are done or skipped
+	CanStart           bool // pending, and its dependencies are done or skipped
+	// OverrideReason is the reason given for the latest override.
+	OverrideReason string
+	// RollbackVoid: a point-of-no-return checkpoint at or after this one is done, so this
+	// rollback no longer applies (shown struck through).
+	RollbackVoid bool
+	// Expect is the checkpoint's `expect:` (database → writable | read_only).
+	Expect map[string]string
+	// Blocked names the dependencies not yet done or skipped, while pending.
+	Blocked []string
 }
 
 // Light is a gate's colour.
@@ -139,4 +140,11 @@ type Gate struct {
 	Failing string        // the part of the expression that fails, or why it is unknown
 	Held    time.Duration // how long it has held
 	Hold    time.Duration
+	// Sources are the names of the sources the gate reads, sorted.
+	Sources []string
+	// Evaluated is when the gate was last evaluated; zero if never.
+	Evaluated time.Time
 }
+
+// OK reports whether the gate lets the checkpoint be marked done: no gate, or green.
+func (g Gate) OK() bool { return g.Light == NoGate || g.Light == Green }

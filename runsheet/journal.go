@@ -1,0 +1,201 @@
+package runsheet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// maxLine bounds one journal line; a longer one is not ours.
+const maxLine = 64 << 10
+
+// journal is the append-only file of transitions. Every method must be called with the
+// Sheet's io mutex held: a flock belongs to the open file description, so two goroutines of
+// one process must never lock it at the same time.
+type journal struct {
+	path  string
+	f     *os.File
+	off   int64 // bytes folded so far: always the end of a complete, parsed line
+	lines int   // lines folded so far
+	seen  stamp // the file at the last read, so Watch reads only when it changed
+}
+
+// stamp is what Watch compares to notice a change: size and modification time.
+type stamp struct {
+	size int64
+	mod  time.Time
+}
+
+// openJournal opens (creating it and its folder if missing) the journal at path.
+func openJournal(path string) (*journal, error) {
+	if path == "" {
+		return nil, errors.New("runsheet: no journal path (set runsheet.journal)")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("journal %s: create its folder: %w", path, err)
+	}
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		syncDir(filepath.Dir(path)) // make the new file's name durable too
+	}
+	return &journal{path: path, f: f}, nil
+}
+
+// syncDir fsyncs a folder, best effort (not every platform can).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// scan is what scanJournal found in a stretch of the journal.
+type scan struct {
+	ts       []Transition
+	good     int    // bytes of complete, parsed lines (including blank ones)
+	lines    int    // lines in those bytes
+	torn     bool   // bytes after good are a torn last line
+	tornLine int    // its line number
+	tornWhy  string // why it is torn
+}
+
+// scanJournal parses data, the journal from byte offset of line firstLine on. A last line
+// without its newline, or a last line that does not parse, is torn (a writer crashed while
+// writing it); any other line that does not parse is an error naming its line number.
+func scanJournal(data []byte, firstLine int) (scan, error) {
+	var sc scan
+	for len(data) > 0 {
+		line := firstLine + sc.lines
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			sc.torn, sc.tornLine, sc.tornWhy = true, line, "ends without a newline"
+			return sc, nil
+		}
+		raw := data[:nl]
+		if len(bytes.TrimSpace(raw)) > 0 {
+			t, err := parseLine(raw)
+			if err != nil {
+				if nl+1 == len(data) {
+					sc.torn, sc.tornLine, sc.tornWhy = true, line, err.Error()
+					return sc, nil
+				}
+				return sc, fmt.Errorf("line %d: %w", line, err)
+			}
+			sc.ts = append(sc.ts, t)
+		}
+		sc.good += nl + 1
+		sc.lines++
+		data = data[nl+1:]
+	}
+	return sc, nil
+}
+
+// parseLine reads one journal line.
+func parseLine(raw []byte) (Transition, error) {
+	var t Transition
+	if len(raw) > maxLine {
+		return t, fmt.Errorf("longer than %d bytes", maxLine)
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return t, fmt.Errorf("not a transition: %v", err)
+	}
+	switch {
+	case t.Seq <= 0:
+		return t, fmt.Errorf("seq %d is not positive", t.Seq)
+	case t.At.IsZero():
+		return t, errors.New("no time (at)")
+	}
+	switch t.Action {
+	case Start, Finish, Fail, Skip, Reopen:
+		if t.Checkpoint == "" {
+			return t, fmt.Errorf("%s without a checkpoint", t.Action)
+		}
+	case Rollback, Resume:
+	default:
+		return t, fmt.Errorf("unknown action %q", t.Action)
+	}
+	return t, nil
+}
+
+// readNew reads what was appended since the last read. With repair (the caller holds the
+// exclusive lock) a torn last line is cut off so the next append starts on a clean line.
+func (j *journal) readNew(repair bool) (scan, error) {
+	fi, err := j.f.Stat()
+	if err != nil {
+		return scan{}, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	size := fi.Size()
+	j.seen = stamp{size, fi.ModTime()}
+	if size < j.off {
+		return scan{}, fmt.Errorf("journal %s shrank from %d to %d bytes: it was edited or replaced; restart warroom", j.path, j.off, size)
+	}
+	buf := make([]byte, size-j.off)
+	if _, err := j.f.ReadAt(buf, j.off); err != nil && !errors.Is(err, io.EOF) {
+		return scan{}, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	sc, err := scanJournal(buf, j.lines+1)
+	j.off += int64(sc.good)
+	j.lines += sc.lines
+	if err != nil {
+		return sc, fmt.Errorf("journal %s %w", j.path, err)
+	}
+	if sc.torn && repair {
+		if err := j.f.Truncate(j.off); err != nil {
+			return sc, fmt.Errorf("journal %s: cut off torn line %d: %w", j.path, sc.tornLine, err)
+		}
+		if err := j.f.Sync(); err != nil {
+			return sc, fmt.Errorf("journal %s: %w", j.path, err)
+		}
+		j.seen = j.stamp()
+	}
+	return sc, nil
+}
+
+// append writes one transition as a line and fsyncs it. The caller holds the exclusive
+// lock and has just read everything before it.
+func (j *journal) append(t Transition) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("journal: encode: %w", err)
+	}
+	b = append(b, '\n')
+	if _, err := j.f.Write(b); err != nil {
+		_ = j.f.Truncate(j.off) // do not leave half a line behind
+		return fmt.Errorf("journal %s: write: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		_ = j.f.Truncate(j.off) // not durable, so not acknowledged: take it back
+		return fmt.Errorf("journal %s: fsync: %w", j.path, err)
+	}
+	j.off += int64(len(b))
+	j.lines++
+	j.seen = j.stamp()
+	return nil
+}
+
+// stamp returns the file's size and modification time now, without the lock.
+func (j *journal) stamp() stamp {
+	fi, err := j.f.Stat()
+	if err != nil {
+		return stamp{size: -1}
+	}
+	return stamp{fi.Size(), fi.ModTime()}
+}
+
+// replaced reports whether the path no longer names the open file (deleted or replaced).
+func (j *journal) replaced() bool {
+	a, err1 := os.Stat(j.path)
+	b, err2 := j.f.Stat()
+	return err1 != nil || err2 != nil || !os.SameFile(a, b)
+}
+
+func (j *journal) close() error { return j.f.Close() }

@@ -1,0 +1,228 @@
+package runsheet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/config"
+)
+
+// Sheet is a runsheet bound to its journal. Safe for concurrent use.
+type Sheet struct {
+	opt    Options
+	window time.Duration
+	plan   *plan
+	gates  []*gate // per checkpoint; nil when it has none
+
+	io sync.Mutex // serializes journal access (a flock belongs to the open file)
+	j  *journal
+
+	mu        sync.Mutex // guards everything below
+	st        runState
+	evals     []gateEval
+	snap      *board.Snapshot
+	warnings  []string
+	tornWarn  string
+	expectAt  map[string]string // expectations as last set by this sheet
+	expectIni map[string]string // expectations before any checkpoint changed them
+}
+
+// Open loads the plan, folds the journal (creating it if missing) and returns the sheet.
+// A torn last line is ignored with a warning in View().Warnings.
+func Open(rs config.Runsheet, opt Options) (*Sheet, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	p, probs := newPlan(rs)
+	probs = append(probs, checkExpect(rs, opt.Names)...)
+	gates, gprobs := compileAll(rs, p, opt.Names)
+	probs = append(probs, gprobs...)
+	if len(probs) > 0 {
+		msgs := make([]string, len(probs))
+		for i, pr := range probs {
+			msgs[i] = pr.msg
+		}
+		return nil, fmt.Errorf("runsheet: %s", strings.Join(msgs, "; "))
+	}
+	j, err := openJournal(rs.Journal)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sheet{opt: opt, window: rs.Window.D(), plan: p, gates: gates, j: j,
+		st: newRunState(len(rs.Checkpoints)), evals: make([]gateEval, len(rs.Checkpoints))}
+	s.initExpect()
+	s.io.Lock()
+	news, err := s.catchUp(false)
+	s.io.Unlock()
+	if err != nil {
+		_ = j.close()
+		return nil, err
+	}
+	s.publish(news)
+	return s, nil
+}
+
+// catchUp folds what other processes appended since the last read. exclusive tells that
+// the caller holds the exclusive lock (and so may cut off a torn last line); otherwise
+// catchUp takes a shared lock itself. The caller holds s.io.
+func (s *Sheet) catchUp(exclusive bool) ([]Transition, error) {
+	if !exclusive {
+		if err := lockFile(s.j.f, false); err != nil {
+			return nil, fmt.Errorf("journal %s: lock: %w", s.j.path, err)
+		}
+		defer func() { _ = unlockFile(s.j.f) }()
+	}
+	sc, err := s.j.readNew(exclusive)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tornWarn = ""
+	if sc.torn && exclusive {
+		s.warn(fmt.Sprintf("journal %s: cut off incomplete line %d (%s), left by a writer that crashed", s.j.path, sc.tornLine, sc.tornWhy))
+	}
+	if sc.torn && !exclusive {
+		s.tornWarn = fmt.Sprintf("journal %s: line %d is incomplete (%s), probably a crash while writing; ignored, and the next change will cut it off",
+			s.j.path, sc.tornLine, sc.tornWhy)
+	}
+	for _, t := range sc.ts {
+		if w := s.st.apply(s.plan, t); w != "" {
+			s.warn(w)
+		}
+	}
+	if len(sc.ts) > 0 {
+		s.reevaluate()
+	}
+	return sc.ts, err
+}
+
+// warn records a warning once. The caller holds s.mu.
+func (s *Sheet) warn(w string) {
+	for _, x := range s.warnings {
+		if x == w {
+			return
+		}
+	}
+	if len(s.warnings) < 20 {
+		s.warnings = append(s.warnings, w)
+	}
+}
+
+// Apply validates t against the latest journaled state under the journal's lock, appends and
+// fsyncs it. A refused transition returns a *Refused error with the reason.
+func (s *Sheet) Apply(ctx context.Context, t Transition) error {
+	_, err := s.Commit(ctx, t)
+	return err
+}
+
+// Commit is Apply, returning the transition as journaled: with its Seq and At, and for a
+// done, Override and Gate.
+func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
+	if err := ctx.Err(); err != nil {
+		return t, err
+	}
+	if err := precheck(s.plan, t); err != nil {
+		return t, err
+	}
+	s.io.Lock()
+	defer s.io.Unlock()
+	if s.j == nil {
+		return t, errClosed
+	}
+	if err := lockFile(s.j.f, true); err != nil {
+		return t, fmt.Errorf("journal %s: lock: %w", s.j.path, err)
+	}
+	news, err := s.catchUp(true)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = s.admit(&t)
+	}
+	if err == nil {
+		err = s.j.append(t)
+	}
+	if err == nil {
+		s.mu.Lock()
+		s.st.apply(s.plan, t)
+		s.reevaluate()
+		s.mu.Unlock()
+		news = append(news, t)
+	}
+	if uerr := unlockFile(s.j.f); uerr != nil && err == nil {
+		err = fmt.Errorf("journal %s: unlock: %w", s.j.path, uerr)
+	}
+	s.publish(news)
+	return t, err
+}
+
+// admit checks t against the state just folded (and the gate, for done) and fills in what
+// the sheet assigns: Seq, At, Override, Gate.
+func (s *Sheet) admit(t *Transition) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.st.admit(s.plan, *t); err != nil {
+		return err
+	}
+	if t.At.IsZero() {
+		t.At = s.opt.Now()
+	}
+	t.Seq = s.st.seq + 1
+	t.Override, t.Gate = false, ""
+	if t.Action != Finish {
+		return nil
+	}
+	i := s.plan.idx[t.Checkpoint]
+	if s.gates[i] == nil {
+		return nil
+	}
+	g := s.gateView(i, s.opt.Now())
+	if g.Light == Green {
+		t.Gate = "held"
+		return nil
+	}
+	why := gateRefusal(g)
+	if !t.Force {
+		return &Refused{why + " (override with a reason to mark it done anyway)"}
+	}
+	t.Override, t.Gate = true, why
+	return nil
+}
+
+// gateRefusal says why a gate that is not green stops a done.
+func gateRefusal(g Gate) string {
+	switch g.Light {
+	case Red:
+		return "gate fails: " + g.Failing
+	case Amber:
+		return fmt.Sprintf("gate holding: held %s of %s", g.Held.Round(time.Second), g.Hold)
+	}
+	return "gate unknown: " + g.Failing
+}
+
+// Check reports whether t would apply to the state as this process last saw it (without
+// the lock; Apply decides). The TUI uses it to show why a key does nothing.
+func (s *Sheet) Check(t Transition) error {
+	if err := precheck(s.plan, t); err != nil {
+		return err
+	}
+	return s.admit(&t)
+}
+
+// Close releases the journal.
+func (s *Sheet) Close() error {
+	s.io.Lock()
+	defer s.io.Unlock()
+	if s.j == nil {
+		return nil
+	}
+	err := s.j.close()
+	s.j = nil
+	return err
+}
+
+// errClosed is returned by Apply after Close.
+var errClosed = errors.New("runsheet: the sheet is closed")

@@ -1,0 +1,58 @@
+package runsheet
+
+import (
+	"context"
+	"time"
+)
+
+// watchEvery is how often Watch looks at the journal: other processes' changes show within
+// this (plus one read).
+const watchEvery = 250 * time.Millisecond
+
+// Watch re-reads the journal when another process appends to it, until ctx is done. It
+// blocks: run it in its own goroutine. It looks at the file's size and modification time
+// every 250 ms and reads only when they changed; a problem reading becomes a warning.
+func (s *Sheet) Watch(ctx context.Context) {
+	tick := time.NewTicker(watchEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.refresh()
+		}
+	}
+}
+
+// Refresh reads the journal now if it changed since the last read (what Watch does on
+// every tick), for callers that drive their own loop.
+func (s *Sheet) Refresh() {
+	s.refresh()
+}
+
+func (s *Sheet) refresh() {
+	s.io.Lock()
+	if s.j == nil {
+		s.io.Unlock()
+		return
+	}
+	if s.j.stamp() == s.j.seen {
+		replaced, path := s.j.replaced(), s.j.path
+		s.io.Unlock()
+		if replaced {
+			s.mu.Lock()
+			s.warn("journal " + path + " was removed or replaced; this process no longer sees changes: restart warroom")
+			s.mu.Unlock()
+		}
+		return
+	}
+	news, err := s.catchUp(false)
+	s.io.Unlock()
+	if err != nil {
+		s.mu.Lock()
+		s.warn(err.Error())
+		s.mu.Unlock()
+	}
+	s.publish(news)
+}
