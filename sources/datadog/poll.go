@@ -163,8 +163,9 @@ func (c *Client) fetchGroup(ctx context.Context, idxs []int, outs []outcome, bis
 		}
 	}
 	if len(c.rejected) == before && !anyFailed(outs, idxs) {
-		// Both halves went through: the request was too big, not wrong.
-		c.batchSize = max(1, min(c.batchSize, h))
+		// Both halves went through: the request was too big, not wrong. The larger half
+		// was small enough (or has lowered batchSize further on its own way down).
+		c.batchSize = max(1, min(c.batchSize, len(idxs)-h))
 	}
 	return nil
 }

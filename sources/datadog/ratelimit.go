@@ -101,7 +101,8 @@ func (r *rateState) budget(start, now time.Time, interval time.Duration, reqs in
 			r.notBefore = now.Add(wait)
 			gap = max(gap, wait+now.Sub(start))
 		} else {
-			gap = max(gap, left*time.Duration(reqs)/time.Duration(r.remaining))
+			// Spread what is left so that the last of it still falls before the reset.
+			gap = max(gap, left*time.Duration(reqs)/time.Duration(r.remaining+1))
 		}
 	}
 	if gap <= interval {

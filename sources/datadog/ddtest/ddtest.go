@@ -6,6 +6,7 @@
 package ddtest
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"io"
@@ -176,14 +177,15 @@ func (s *Server) SetDelay(d time.Duration) {
 	s.delay = d
 }
 
-// TimeseriesRequests returns every timeseries request received so far, in order.
+// TimeseriesRequests returns every timeseries request received so far, in order, whatever
+// it was answered (refused keys, 429 and failures included).
 func (s *Server) TimeseriesRequests() []TimeseriesRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]TimeseriesRequest(nil), s.requests...)
 }
 
-// Events returns every event posted so far, in order.
+// Events returns every event post received so far, in order, whatever it was answered.
 func (s *Server) Events() []EventRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -191,6 +193,10 @@ func (s *Server) Events() []EventRequest {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// Read the body first: only then does the server notice a client that hangs up, which
+	// ends the delay below.
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.mu.Lock()
 	delay := s.delay
 	s.mu.Unlock()
@@ -240,7 +246,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeJSON(w, r, http.StatusUnsupportedMediaType, errorsBody("Content-Type must be application/json"))
 		return false
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(r.Body)
 	if err == nil {
 		err = json.Unmarshal(body, v)
 	}

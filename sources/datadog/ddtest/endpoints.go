@@ -60,6 +60,14 @@ type tsRequestBody struct {
 }
 
 func (s *Server) timeseries(w http.ResponseWriter, r *http.Request) {
+	var body tsRequestBody
+	if !readJSON(w, r, &body) {
+		return
+	}
+	req := record(body, r.Header)
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	s.mu.Unlock()
 	if !keysOK(w, r, true) {
 		return
 	}
@@ -71,14 +79,6 @@ func (s *Server) timeseries(w http.ResponseWriter, r *http.Request) {
 		s.writeFailure(w, r, f)
 		return
 	}
-	var body tsRequestBody
-	if !readJSON(w, r, &body) {
-		return
-	}
-	req := record(body, r.Header)
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
 	if msg := s.check(req); msg != "" {
 		writeJSON(w, r, http.StatusBadRequest, errorsBody(msg))
 		return
@@ -202,19 +202,8 @@ func orEmptyInts(s []int64) []int64 {
 }
 
 func (s *Server) event(w http.ResponseWriter, r *http.Request) {
-	if !keysOK(w, r, false) {
-		return
-	}
-	if f, ok := s.nextFailure(); ok {
-		s.writeFailure(w, r, f)
-		return
-	}
 	var ev EventRequest
 	if !readJSON(w, r, &ev) {
-		return
-	}
-	if ev.Title == "" || ev.Text == "" {
-		writeJSON(w, r, http.StatusBadRequest, errorsBody("Event title and text are required"))
 		return
 	}
 	ev.Header = r.Header.Clone()
@@ -222,6 +211,17 @@ func (s *Server) event(w http.ResponseWriter, r *http.Request) {
 	s.events = append(s.events, ev)
 	id := len(s.events)
 	s.mu.Unlock()
+	if !keysOK(w, r, false) {
+		return
+	}
+	if f, ok := s.nextFailure(); ok {
+		s.writeFailure(w, r, f)
+		return
+	}
+	if ev.Title == "" || ev.Text == "" {
+		writeJSON(w, r, http.StatusBadRequest, errorsBody("Event title and text are required"))
+		return
+	}
 	writeJSON(w, r, http.StatusAccepted, map[string]any{"status": "ok", "event": map[string]any{
 		"id": id, "title": ev.Title, "text": ev.Text, "tags": ev.Tags, "alert_type": ev.AlertType,
 		"date_happened": ev.DateHappened, "url": fmt.Sprintf("https://app.datadoghq.com/event/event?id=%d", id),
