@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestSanitize(t *testing.T) {
@@ -47,7 +49,7 @@ func TestSanitizeKeepsPlainASCIIWithoutCopying(t *testing.T) {
 }
 
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{hostile, "\x1b[2J", "\x1b]52;c;x\x07", "\u009b1m", "a\r\nb", "\xff", "✓ ok"} {
+	for _, s := range []string{hostile, "✓\ufe0f ⚑\u200d x", "a\u0301 ▁█ ⤼ ✗ …", "\x1b[2J", "\x1b]52;c;x\x07", "\u009b1m", "a\r\nb", "\xff", "✓ ok"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -62,6 +64,9 @@ func FuzzSanitize(f *testing.F) {
 		}
 		if len(out) > len(in) {
 			t.Fatalf("output longer than input: %q from %q", out, in)
+		}
+		if w, want := textWidth(out), ansi.StringWidth(out); w != want {
+			t.Fatalf("textWidth(%q) = %d, ansi.StringWidth says %d", out, w, want)
 		}
 		if again := Sanitize(out); again != out {
 			t.Fatalf("not idempotent: %q then %q", out, again)
@@ -85,4 +90,24 @@ func FuzzSparkRow(f *testing.F) {
 			requireShape(t, "spark", out, width, 1)
 		}
 	})
+}
+
+// textWidth counts narrow runes one cell each without measuring; that is only right if each
+// of them measures one cell on its own and what Sanitize lets through.
+func TestNarrowRunesAreOneCell(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if !narrow(r) {
+			continue
+		}
+		s := string(r)
+		if Sanitize(s) != s {
+			continue // never reaches textWidth
+		}
+		if w := ansi.StringWidth(s); w != 1 {
+			t.Errorf("%U %q: narrow but %d cells", r, s, w)
+		}
+		if w := ansi.StringWidth("a" + s + "b"); w != 3 {
+			t.Errorf("%U %q joins its neighbours: %d cells", r, s, w)
+		}
+	}
 }

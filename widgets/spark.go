@@ -156,7 +156,7 @@ func windowRange(bs []board.Bucket, unit string) string {
 		if b.N == 0 || math.IsNaN(b.Min) || math.IsNaN(b.Max) {
 			continue
 		}
-		lo, hi, ok = math.Min(lo, b.Min), math.Max(hi, b.Max), true
+		lo, hi, ok = min(lo, b.Min), max(hi, b.Max), true
 	}
 	if !ok {
 		return ""

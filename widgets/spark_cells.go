@@ -12,7 +12,7 @@ const (
 	cutoverCell = "│"
 )
 
-// spark writes the chart: n cells, right-aligned, runs of one paint written together.
+// spark writes the chart: n cells, right-aligned (the line merges runs of one paint).
 func (st *Styles) spark(ln *line, r SparkRow, n int) {
 	bs, cut := r.Buckets, r.CutoverCol
 	if len(bs) > n {
@@ -25,13 +25,6 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 	ln.space(n - len(bs))
 	lo, hi := avgRange(bs)
 	thr := thresholds{warn: r.Warn, crit: r.Crit, below: r.Below}
-	run, runP, runW := make([]byte, 0, 3*len(bs)), paintID(-1), 0
-	flush := func() {
-		if runW > 0 {
-			ln.raw(runP, string(run), runW)
-		}
-		run, runW = run[:0], 0
-	}
 	for i, b := range bs {
 		cell, p := st.bar(b, lo, hi, thr, r.Stale)
 		if i == cut {
@@ -40,14 +33,8 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 				p = pStale
 			}
 		}
-		if p != runP {
-			flush()
-			runP = p
-		}
-		run = append(run, cell...)
-		runW++
+		ln.raw(p, cell, 1)
 	}
-	flush()
 }
 
 // bar is one bucket's cell and paint.
@@ -81,7 +68,7 @@ func avgRange(bs []board.Bucket) (lo, hi float64) {
 		if b.N == 0 || math.IsNaN(b.Avg) || math.IsInf(b.Avg, 0) {
 			continue
 		}
-		lo, hi = math.Min(lo, b.Avg), math.Max(hi, b.Avg)
+		lo, hi = min(lo, b.Avg), max(hi, b.Avg)
 	}
 	if span := minSpan * math.Max(math.Abs(lo), math.Abs(hi)); hi > lo && hi-lo < span {
 		mid := lo/2 + hi/2
@@ -100,14 +87,19 @@ func (t thresholds) paint(b board.Bucket) paintID {
 	if t.warn == nil && t.crit == nil {
 		return pAccent
 	}
-	v, worse := b.Max, func(v, limit float64) bool { return v >= limit }
 	if t.below {
-		v, worse = b.Min, func(v, limit float64) bool { return v <= limit }
+		switch {
+		case t.crit != nil && b.Min <= *t.crit:
+			return pCrit
+		case t.warn != nil && b.Min <= *t.warn:
+			return pWarn
+		}
+		return pOK
 	}
 	switch {
-	case t.crit != nil && worse(v, *t.crit):
+	case t.crit != nil && b.Max >= *t.crit:
 		return pCrit
-	case t.warn != nil && worse(v, *t.warn):
+	case t.warn != nil && b.Max >= *t.warn:
 		return pWarn
 	}
 	return pOK
