@@ -14,6 +14,7 @@ import (
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/sources/datadog"
 	"github.com/warroom-dev/warroom/sources/demo"
 )
 
@@ -27,7 +28,7 @@ type App struct {
 	Window time.Duration // how much history the charts show
 
 	world   *demo.World
-	datadog any
+	datadog *datadog.Client
 	closers []io.Closer
 	hooks   []func(runsheet.Transition)
 	now     func() time.Time
@@ -59,6 +60,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 		return nil, err
 	}
 	a.Sheet = sheet
+	a.postEvents()
 	return a, nil
 }
 

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/sources/datadog"
+	"github.com/warroom-dev/warroom/sources/health"
+	"github.com/warroom-dev/warroom/sources/mysql"
+)
+
+// buildConfigured makes the sources the config names: Datadog metrics (one batched job),
+// databases and health probes, in that order on the board.
+func (a *App) buildConfigured() ([]board.Info, error) {
+	cfg := a.Config
+	var infos []board.Info
+	if len(cfg.Metrics) > 0 {
+		dd, err := datadog.New(*cfg.Datadog, cfg.Metrics)
+		if err != nil {
+			return nil, fmt.Errorf("datadog: %w", err)
+		}
+		a.datadog = dd
+		job := dd.Job()
+		a.Jobs = append(a.Jobs, job)
+		for _, m := range cfg.Metrics {
+			infos = append(infos, board.Info{Name: m.Name, Kind: "datadog", Group: "metric", Unit: m.Unit,
+				Interval: job.Interval, Threshold: sources.Threshold{Warn: m.Warn, Crit: m.Crit, Below: m.Below}})
+		}
+	}
+	for _, db := range cfg.Databases {
+		src, err := mysql.New(db, cfg.Databases, cfg.Defaults, a.Expect)
+		if err != nil {
+			return nil, fmt.Errorf("database %s: %w", db.Name, err)
+		}
+		a.closers = append(a.closers, src)
+		interval, timeout := pick(db.Interval.D(), cfg.Defaults.Interval.D()), pick(db.Timeout.D(), cfg.Defaults.Timeout.D())
+		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
+		infos = append(infos, board.Info{Name: db.Name, Kind: "mysql", Group: "db", Unit: "s", Interval: interval,
+			Threshold: limits(db.Lag.Warn.D(), db.Lag.Crit.D(), 1)})
+	}
+	for _, h := range cfg.Health {
+		src, err := health.New(h, cfg.Defaults)
+		if err != nil {
+			return nil, fmt.Errorf("health %s: %w", h.Name, err)
+		}
+		if c, ok := src.(interface{ Close() error }); ok {
+			a.closers = append(a.closers, closerFunc(c.Close))
+		}
+		interval, timeout := pick(h.Interval.D(), cfg.Defaults.Interval.D()), pick(h.Timeout.D(), cfg.Defaults.Timeout.D())
+		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
+		infos = append(infos, board.Info{Name: h.Name, Kind: h.Kind(), Group: "health", Unit: "ms", Interval: interval,
+			Threshold: limits(h.Latency.Warn.D(), h.Latency.Crit.D(), 1000)})
+	}
+	return infos, nil
+}
