@@ -83,12 +83,12 @@ func unknownSource(g *gate, snap *board.Snapshot) string {
 		switch {
 		case !ok:
 			return fmt.Sprintf("%s[%q] has no data yet", r.group, r.name)
+		case st.Stale && st.LastSuccess.IsZero():
+			return fmt.Sprintf("%s[%q] is stale (no successful poll yet)", r.group, r.name)
 		case st.Stale:
-			ago := "never"
-			if !st.LastSuccess.IsZero() {
-				ago = "since " + clock(st.LastSuccess)
-			}
-			return fmt.Sprintf("%s[%q] is stale (no answer %s)", r.group, r.name, ago)
+			return fmt.Sprintf("%s[%q] is stale (no answer since %s)", r.group, r.name, clock(st.LastSuccess))
+		case st.Polls == 0:
+			return fmt.Sprintf("%s[%q] has no data yet", r.group, r.name)
 		case st.Effective() == sources.Unknown:
 			why := "unknown"
 			if st.Error != "" {

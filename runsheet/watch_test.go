@@ -1,0 +1,69 @@
+package runsheet
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom-dev/warroom/board"
+	"go.uber.org/goleak"
+)
+
+// TestWatchSeesOtherProcess: a change another process journals shows in this one's view
+// and on its board within a second, and Watch ends with its context.
+func TestWatchSeesOtherProcess(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	path := journalPath(t)
+	b := board.New(nil, board.Options{})
+	s, err := Open(procPlan(path), Options{Board: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); s.Watch(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	cmd, out := child(t, "once", path, "a")
+	acks := lines(out)
+	if err := cmd.Wait(); err != nil || len(acks) != 1 || acks[0] != "1" {
+		t.Fatalf("writer: %v %q", err, acks)
+	}
+	acked := time.Now()
+	for cp(s.View(), "a").State != Running {
+		if time.Since(acked) > time.Second {
+			t.Fatalf("no sign of the other process's start after %s", time.Since(acked))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("seen %s after the other process acknowledged it", time.Since(acked).Round(time.Millisecond))
+	found := false
+	for _, e := range b.Snapshot().Events {
+		found = found || (e.Kind == "checkpoint" && e.Text == "a started by child")
+	}
+	if !found {
+		t.Fatal("the other process's transition is not on the board's event log")
+	}
+	if c := cp(s.View(), "a"); c.By != "child" {
+		t.Fatalf("by: %q", c.By)
+	}
+}
+
+// TestWatchWarnsOnReplacedJournal: a journal deleted under a running process is a warning,
+// not silence.
+func TestWatchWarnsOnReplacedJournal(t *testing.T) {
+	path := journalPath(t)
+	s := open(t, basicPlan(path), Options{})
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	s.Refresh()
+	if w := s.View().Warnings; len(w) != 1 || !strings.Contains(w[0], "was removed or replaced") {
+		t.Fatalf("warnings: %q", w)
+	}
+}
