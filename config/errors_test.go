@@ -40,6 +40,7 @@ func TestErrorMessages(t *testing.T) {
 		{"url scheme", "health:\n  - name: a\n    url: ftp://a/\n", `w.yaml:3:10: health[0].url must be an http:// or https:// URL with a host, like https://example.com/healthz`},
 		{"tcp address", "health:\n  - name: a\n    tcp: a\n", `w.yaml:3:10: health[0].tcp must be host:port, like db.example:3306`},
 		{"dns name", "health:\n  - name: a\n    dns: http://a/\n", `w.yaml:3:10: health[0].dns must be a host name to resolve, like market.example`},
+		{"resolver", "health:\n  - {name: a, dns: a.example, resolver: 'not a server'}\n", `w.yaml:2:41: health[0].resolver must be a DNS server address, like 127.0.0.1:53 or 1.1.1.1`},
 		{"http key on tcp", "health:\n  - name: a\n    tcp: a:1\n    expect: {body_contains: ok}\n", `w.yaml:4:14: expect.body_contains applies only to url probes: remove it`},
 		{"status code", "health:\n  - name: a\n    url: http://a/\n    expect: {status: [200, 2000]}\n", `w.yaml:4:28: status 2000 is not an HTTP status: use 100 to 599`},
 		{"method", "health:\n  - {name: a, url: 'http://a/', method: FETCH}\n", `w.yaml:2:41: health[0].method must be GET or HEAD or POST or PUT or PATCH or DELETE or OPTIONS, not "FETCH"`},

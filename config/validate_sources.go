@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"strings"
 
@@ -168,7 +169,7 @@ func (v *validator) health() {
 			v.onlyFor(item, dnsOnly, "dns")
 		}
 		if h.Resolver != "" && kind == "dns" {
-			v.hostPort(item+".resolver", h.Resolver, h.Pos, "127.0.0.1:53")
+			v.resolver(item+".resolver", h.Resolver, h.Pos)
 		}
 		v.limits(item+".latency", h.Latency, h.Pos)
 		v.positive(item+".interval", int64(h.Interval), h.Pos)
@@ -199,6 +200,20 @@ func (v *validator) httpProbe(item string, h Health) {
 			v.errorf(v.keys[item+".headers."+name], "header name %s is not valid", quote(name))
 		}
 	}
+}
+
+// resolver checks a DNS server address: host:port, or a host (port 53).
+func (v *validator) resolver(path, addr string, fallback Pos) {
+	addr = strings.TrimSpace(addr)
+	if _, _, err := net.SplitHostPort(addr); err == nil {
+		v.hostPort(path, addr, fallback, "127.0.0.1:53")
+		return
+	}
+	host := strings.Trim(addr, "[]")
+	if v.bad[path] || (host != "" && (net.ParseIP(host) != nil || dnsName.MatchString(host))) {
+		return
+	}
+	v.errorf(v.at(path, fallback), "%s must be a DNS server address, like 127.0.0.1:53 or 1.1.1.1", path)
 }
 
 // onlyFor reports keys that were set but mean nothing for this kind of probe.
