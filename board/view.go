@@ -25,6 +25,18 @@ type Bucket struct {
 	N             int
 }
 
+// add merges points into the bucket; Avg holds the sum until Buckets divides it.
+func (b *Bucket) add(lo, hi, sum float64, n int) {
+	if b.N == 0 || lo < b.Min {
+		b.Min = lo
+	}
+	if b.N == 0 || hi > b.Max {
+		b.Max = hi
+	}
+	b.Avg += sum
+	b.N += n
+}
+
 // nanos converts a bound for the view's range queries; the zero time means no bound.
 func nanos(t time.Time, zero int64) int64 {
 	if t.IsZero() {
@@ -33,27 +45,37 @@ func nanos(t time.Time, zero int64) int64 {
 	return t.UnixNano()
 }
 
-// eachFine calls fn for every fine point (nulls included) with from <= time < to, in order.
-func (v *SeriesView) eachFine(from, to int64, fn func(pt)) {
-	nc := len(v.fine) + 1
-	chunk := func(i int) []pt {
-		if i == len(v.fine) {
-			return v.tail
-		}
-		return v.fine[i]
+// chunkAt returns fine chunk i, where i == len(v.fine) is the tail.
+func (v *SeriesView) chunkAt(i int) []pt {
+	if i == len(v.fine) {
+		return v.tail
 	}
-	ci := sort.Search(nc, func(i int) bool {
-		c := chunk(i)
-		return len(c) == 0 || c[len(c)-1].t >= from
+	return v.fine[i]
+}
+
+// fineStart returns the chunk and index of the first fine point at or after from.
+func (v *SeriesView) fineStart(from int64) (ci, j int) {
+	ci = sort.Search(len(v.fine)+1, func(i int) bool {
+		c := v.chunkAt(i)
+		return len(c) == 0 || c[len(c)-1].t >= from // an empty tail sorts last
 	})
-	for ; ci < nc; ci++ {
-		c := chunk(ci)
-		j := sort.Search(len(c), func(k int) bool { return c[k].t >= from })
-		for ; j < len(c); j++ {
-			if c[j].t >= to {
+	if ci <= len(v.fine) {
+		c := v.chunkAt(ci)
+		j = sort.Search(len(c), func(k int) bool { return c[k].t >= from })
+	}
+	return ci, j
+}
+
+// eachFine calls fn for every non-null fine point with from <= time < to, in order.
+func (v *SeriesView) eachFine(from, to int64, fn func(pt)) {
+	for ci, j := v.fineStart(from); ci <= len(v.fine); ci, j = ci+1, 0 {
+		for _, p := range v.chunkAt(ci)[j:] {
+			if p.t >= to {
 				return
 			}
-			fn(c[j])
+			if !p.null() {
+				fn(p)
+			}
 		}
 	}
 }
@@ -104,25 +126,20 @@ func (v *SeriesView) Buckets(end time.Time, step time.Duration, n int) []Bucket 
 	st := int64(step)
 	e := end.UnixNano()
 	begin := e - int64(n)*st
-	put := func(i int64, lo, hi, sum float64, cnt int) {
-		b := &out[i]
-		if b.N == 0 || lo < b.Min {
-			b.Min = lo
-		}
-		if b.N == 0 || hi > b.Max {
-			b.Max = hi
-		}
-		b.Avg += sum
-		b.N += cnt
-	}
 	v.eachCoarse(begin, e, func(c cbucket) {
-		put((c.start-begin)/st, c.min, c.max, c.sum, int(c.n))
+		out[(c.start-begin)/st].add(c.min, c.max, c.sum, int(c.n))
 	})
-	v.eachFine(begin, e, func(p pt) {
-		if !p.null() {
-			put((p.t-begin)/st, p.v, p.v, p.v, 1)
+	for ci, j := v.fineStart(begin); ci <= len(v.fine); ci, j = ci+1, 0 {
+		for _, p := range v.chunkAt(ci)[j:] {
+			if p.t >= e {
+				ci = len(v.fine) // done
+				break
+			}
+			if !p.null() {
+				out[(p.t-begin)/st].add(p.v, p.v, p.v, 1)
+			}
 		}
-	})
+	}
 	for i := range out {
 		if out[i].N > 0 {
 			out[i].Avg /= float64(out[i].N)
@@ -176,36 +193,74 @@ func (v *SeriesView) Quantiles(from, to time.Time) (median, p95 float64, n int) 
 	if v == nil {
 		return 0, 0, 0
 	}
-	type weighted struct {
-		v float64
-		w int64
-	}
-	var vals []weighted
-	var total int64
 	lo, hi := nanos(from, math.MinInt64), nanos(to, math.MaxInt64)
+	vals := make([]weighted, 0, v.finePos(hi)-v.finePos(lo))
+	var total int64
 	v.eachCoarse(lo, hi, func(c cbucket) {
 		vals = append(vals, weighted{c.sum / float64(c.n), c.n})
 		total += c.n
 	})
 	v.eachFine(lo, hi, func(p pt) {
-		if !p.null() {
-			vals = append(vals, weighted{p.v, 1})
-			total++
-		}
+		vals = append(vals, weighted{p.v, 1})
+		total++
 	})
 	if total == 0 {
 		return 0, 0, 0
 	}
-	sort.Slice(vals, func(i, j int) bool { return vals[i].v < vals[j].v })
-	rank := func(q float64) float64 {
-		r := max(1, int64(math.Ceil(q*float64(total))))
-		var seen int64
-		for _, x := range vals {
-			if seen += x.w; seen >= r {
-				return x.v
+	rank := func(q float64) int64 { return max(1, int64(math.Ceil(q*float64(total)))) }
+	return selectRank(vals, rank(0.5)), selectRank(vals, rank(0.95)), int(total)
+}
+
+// finePos returns how many fine points are older than t.
+func (v *SeriesView) finePos(t int64) int {
+	ci, j := v.fineStart(t)
+	for i := range min(ci, len(v.fine)) {
+		j += len(v.fine[i])
+	}
+	if ci > len(v.fine) {
+		j += len(v.tail)
+	}
+	return j
+}
+
+// weighted is a value that counts w times.
+type weighted struct {
+	v float64
+	w int64
+}
+
+// selectRank returns the value at 1-based rank r of the weighted values (quickselect with a
+// three-way partition; it reorders vals). r must be within the total weight.
+func selectRank(vals []weighted, r int64) float64 {
+	for len(vals) > 1 {
+		a, b, c := vals[0].v, vals[len(vals)/2].v, vals[len(vals)-1].v
+		pivot := max(min(a, b), min(max(a, b), c)) // median of three
+		lt, i, gt := 0, 0, len(vals)
+		var wLess, wEq int64
+		for i < gt {
+			switch x := vals[i]; {
+			case x.v < pivot:
+				vals[lt], vals[i] = vals[i], vals[lt]
+				wLess += x.w
+				lt++
+				i++
+			case x.v > pivot:
+				gt--
+				vals[gt], vals[i] = vals[i], vals[gt]
+			default:
+				wEq += x.w
+				i++
 			}
 		}
-		return vals[len(vals)-1].v
+		switch {
+		case r <= wLess:
+			vals = vals[:lt]
+		case r <= wLess+wEq:
+			return pivot
+		default:
+			r -= wLess + wEq
+			vals = vals[gt:]
+		}
 	}
-	return rank(0.5), rank(0.95), int(total)
+	return vals[0].v
 }
