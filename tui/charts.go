@@ -47,18 +47,42 @@ func (m *Model) chartRows() []chartRow {
 	return rows
 }
 
-// chartsPane draws the charts in w×h cells, scrolled so that the selected row shows.
+// chartsKey is what the charts pane depends on: it is drawn again only when one changes.
+type chartsKey struct {
+	version   uint64
+	w, h      int
+	end       time.Time
+	sel       int
+	focused   bool
+	cutover   time.Time
+	styles    *widgets.Styles
+}
+
+// chartsPane draws the charts in w×h cells, scrolled so that the selected row shows. The
+// result is kept until the snapshot, the size, the selection or the newest column changes,
+// so a clock tick costs nothing here.
 func (m *Model) chartsPane(w, h int) []string {
 	if h <= 0 {
 		return nil
 	}
+	lay := widgets.NewSparkLayout(w - 1)
+	_, end := m.columns(lay.Spark)
+	key := chartsKey{version: m.snap.Version, w: w, h: h, end: end, sel: m.chartSel,
+		focused: m.focus == paneCharts, cutover: m.sheet.CutoverAt, styles: m.styles}
+	if m.chartsCache != nil && m.chartsCacheKey == key {
+		return m.chartsCache
+	}
+	m.chartsCache, m.chartsCacheKey = m.drawCharts(w, h, lay), key
+	return m.chartsCache
+}
+
+func (m *Model) drawCharts(w, h int, lay widgets.SparkLayout) []string {
 	rows := m.chartRows()
 	m.chartSel = clamp(m.chartSel, 0, len(rows)-1)
 	off := 0
 	if m.chartSel >= h {
 		off = m.chartSel - h + 1
 	}
-	lay := widgets.NewSparkLayout(w - 1)
 	step, end := m.columns(lay.Spark)
 	out := make([]string, 0, h)
 	for i := off; i < len(rows) && len(out) < h; i++ {
@@ -74,9 +98,9 @@ func (m *Model) chartsPane(w, h int) []string {
 		out = append(out, mark+m.styles.SparkRow(m.sparkRow(r, lay.Spark, step, end), w-1))
 	}
 	if len(rows) == 0 {
-		out = append(out, fit(m.styles.Muted.Render(" no sources configured: add metrics, databases or health to the config"), w))
+		out = append(out, fit(m.styles.Muted.Render(" no sources: add metrics, databases or health to the config"), w))
 	}
-	return lines(joinLines(out), w, h)
+	return exact(joinLines(out), w, h)
 }
 
 // columns returns the width of one chart column in wall time (the window over the columns,

@@ -85,3 +85,22 @@ func lines(s string, w, h int) []string {
 }
 
 func joinLines(ls []string) string { return strings.Join(ls, "\n") }
+
+// exact splits output that a widget already made exactly w cells wide into exactly h lines,
+// without measuring it again.
+func exact(s string, w, h int) []string {
+	out := make([]string, 0, h)
+	if s != "" {
+		for _, ln := range strings.Split(s, "\n") {
+			if len(out) == h {
+				break
+			}
+			out = append(out, ln)
+		}
+	}
+	blank := strings.Repeat(" ", max(w, 0))
+	for len(out) < h {
+		out = append(out, blank)
+	}
+	return out
+}

@@ -82,6 +82,9 @@ type Model struct {
 	modal     *modal
 	flash     flash
 	quitting  bool
+
+	chartsCache    []string
+	chartsCacheKey chartsKey
 }
 
 type flash struct {

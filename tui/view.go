@@ -201,7 +201,7 @@ func (m *Model) sheetPane(w, h int) []string {
 	if m.sheet.RollingBack {
 		items = rollbackPlan(items)
 	}
-	out = append(out, lines(st.CheckpointList(items, m.selectedIn(items), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	out = append(out, exact(st.CheckpointList(items, m.selectedIn(items), w, max(listH, 0), m.now), w, max(listH, 0))...)
 	out = append(out, fit(st.RollbackLine(m.sheet.Checkpoints, m.sheet.PastNoReturn, w), w))
 	return out[:max(h, 0)]
 }
