@@ -1,0 +1,179 @@
+package sshserver
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/warroom-dev/warroom/tui"
+)
+
+// boardSession is one person's board: a Bubble Tea program of its own, fed by the board's
+// subscription inside tui.Model. Nothing the server shares ever waits on it.
+type boardSession struct {
+	s    *Server
+	sess ssh.Session
+	id   Identity
+	p    *tea.Program
+	in   *inputReader
+
+	reasonOnce sync.Once
+	reason     string // why the server ended it, told after the terminal is restored
+}
+
+// runBoard runs the board for a session with a PTY until the person quits (q, ctrl+c), the
+// connection drops, the session idles out, its client stalls, or the server shuts down.
+func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-chan ssh.Window) {
+	env := sess.Environ()
+	m := tui.New(tui.Deps{
+		Board: s.app.Board, Sheet: s.app.Sheet.View, Apply: s.applyFor(id),
+		Title: s.app.Config.Title, Window: s.app.Window, Role: id.Role, User: id.Journal(),
+		Watchers: s.watch.list, Now: s.opt.Now, Loc: location(envValue(env, "TZ")),
+		NoColor: tui.NoColorFromEnv(env),
+	})
+	defer m.Close()
+	b := &boardSession{s: s, sess: sess, id: id, in: &inputReader{r: sess, eof: make(chan struct{})}}
+	b.in.touch(time.Now())
+	out := &outputWriter{w: sess, stall: s.opt.StallTimeout, onStall: b.stalled, total: &s.payload}
+	opts := append(bubbletea.MakeOptions(sess),
+		tea.WithInput(b.in), tea.WithOutput(out), tea.WithoutSignalHandler(),
+		tea.WithContext(sess.Context()))
+	b.p = tea.NewProgram(m, opts...)
+
+	leave := s.watch.join(id.Watcher(), id.Role, "over ssh")
+	defer leave()
+	s.log.Info("board opened", "user", id.User, "key", id.Fingerprint, "role", id.Role.String(),
+		"term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
+		"from", sess.RemoteAddr().String())
+	done := make(chan struct{})
+	supervised := make(chan struct{})
+	go func() { defer close(supervised); b.supervise(winch, done) }()
+	_, err := b.p.Run()
+	close(done)
+	<-supervised
+	s.log.Info("board closed", "user", id.User, "key", id.Fingerprint, "bytes", out.sent.Load(), "why", b.why(err))
+	if b.reason != "" {
+		fmt.Fprintf(sess.Stderr(), "\r\nwarroom: %s\r\n", b.reason)
+	}
+	_ = sess.Exit(0)
+}
+
+// supervise passes window changes to the program and ends it when the server shuts down, the
+// person idles out or the client goes away. It never blocks the server: a Send to a stalled
+// program waits only here, and ends with the program.
+func (b *boardSession) supervise(winch <-chan ssh.Window, done <-chan struct{}) {
+	idle := b.s.cfg.IdleTimeout.D()
+	timer := time.NewTimer(idle)
+	defer timer.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case w, ok := <-winch:
+			if !ok {
+				winch = nil
+				continue
+			}
+			b.p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+		case <-b.s.closing:
+			b.end("the server is shutting down; the journal has every change")
+			return
+		case <-b.in.eof:
+			b.end("")
+			return
+		case now := <-timer.C:
+			if left := idle - now.Sub(b.in.last()); left > 0 {
+				timer.Reset(left)
+				continue
+			}
+			b.end(fmt.Sprintf("closed after %s without a key press (ssh.idle_timeout)", idle))
+			return
+		}
+	}
+}
+
+// end asks the program to quit, restoring the terminal, and remembers why.
+func (b *boardSession) end(reason string) {
+	b.reasonOnce.Do(func() { b.reason = reason })
+	go b.p.Quit() // returns when the program takes it or has ended
+}
+
+// stalled ends a session whose client took no output for StallTimeout: it closes the
+// connection, which is the only thing that frees a write the client will not read.
+func (b *boardSession) stalled() {
+	b.s.log.Warn("client took no output; connection closed", "user", b.id.User, "key", b.id.Fingerprint,
+		"after", b.s.opt.StallTimeout)
+	if c, ok := b.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		_ = c.Close()
+	}
+}
+
+func (b *boardSession) why(err error) string {
+	switch {
+	case b.reason != "":
+		return b.reason
+	case err != nil:
+		return err.Error()
+	}
+	return "quit"
+}
+
+// location is the client's TZ if it sent one (SendEnv TZ), else the server's.
+func location(tz string) *time.Location {
+	if tz == "" || len(tz) > 64 {
+		return nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil
+	}
+	return loc
+}
+
+// inputReader notes when the person last typed and when their input ended.
+type inputReader struct {
+	r       io.Reader
+	lastKey atomic.Int64
+	eof     chan struct{}
+	eofOnce sync.Once
+}
+
+func (in *inputReader) Read(p []byte) (int, error) {
+	n, err := in.r.Read(p)
+	if n > 0 {
+		in.touch(time.Now())
+	}
+	if err != nil {
+		in.eofOnce.Do(func() { close(in.eof) })
+	}
+	return n, err
+}
+
+func (in *inputReader) touch(t time.Time) { in.lastKey.Store(t.UnixNano()) }
+func (in *inputReader) last() time.Time   { return time.Unix(0, in.lastKey.Load()) }
+
+// outputWriter counts a session's output and calls onStall when one write has waited for
+// the client longer than stall.
+type outputWriter struct {
+	w       io.Writer
+	stall   time.Duration
+	onStall func()
+	sent    atomic.Int64
+	total   *atomic.Int64
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	t := time.AfterFunc(o.stall, o.onStall)
+	n, err := o.w.Write(p)
+	t.Stop()
+	o.sent.Add(int64(n))
+	o.total.Add(int64(n))
+	return n, err
+}
