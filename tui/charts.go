@@ -49,13 +49,13 @@ func (m *Model) chartRows() []chartRow {
 
 // chartsKey is what the charts pane depends on: it is drawn again only when one changes.
 type chartsKey struct {
-	version   uint64
-	w, h      int
-	end       time.Time
-	sel       int
-	focused   bool
-	cutover   time.Time
-	styles    *widgets.Styles
+	version uint64
+	w, h    int
+	end     time.Time
+	sel     int
+	focused bool
+	cutover time.Time
+	styles  *widgets.Styles
 }
 
 // chartsPane draws the charts in w×h cells, scrolled so that the selected row shows. The
