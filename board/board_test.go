@@ -163,3 +163,35 @@ func TestEventLogBounded(t *testing.T) {
 		t.Errorf("long event: %d bytes, time %v; want clipped at a rune with …, and stamped now", len(e.Text), e.Time)
 	}
 }
+
+// The board row shows the last poll; the last success stays until the next success.
+func TestSourceStateFields(t *testing.T) {
+	b := New([]Info{{Name: "market (old)", Kind: "health", Interval: time.Second}}, Options{})
+	facts := map[string]any{"code": 200}
+	b.Ingest("market (old)", sources.Result{Status: sources.OK, Value: sources.Float(0.088), Unit: "s",
+		Detail: "200 OK", Facts: facts}, t0)
+	long := strings.Repeat("x", 5000)
+	events := make([]string, 25)
+	for i := range events {
+		events[i] = fmt.Sprint("backend flip ", i)
+	}
+	b.Ingest("market (old)", sources.Result{Status: sources.Crit, Error: long, Events: events}, t0.Add(sec(1)))
+	st, ok := b.Snapshot().Source("market (old)")
+	if !ok {
+		t.Fatal("source missing")
+	}
+	if st.Polls != 2 || !st.LastPoll.Equal(t0.Add(sec(1))) || !st.LastSuccess.Equal(t0) || st.Value != nil ||
+		st.Detail != "" || st.Facts != nil || st.Unit != "s" || st.Status != sources.Crit {
+		t.Errorf("state after a failed poll = %+v", st)
+	}
+	if len(st.Error) > maxError || !strings.HasSuffix(st.Error, "…") {
+		t.Errorf("error of %d bytes kept, want it clipped to %d", len(st.Error), maxError)
+	}
+	got := texts(b.Snapshot().Events)
+	if len(got) != 1+maxEventsPoll+1 || got[len(got)-1] != "market (old): 5 more events not shown" {
+		t.Errorf("events = %q, want the status change, %d events and a count of the rest", got, maxEventsPoll)
+	}
+	if _, ok := b.Snapshot().Source("nope"); ok {
+		t.Error("unknown source found")
+	}
+}

@@ -129,14 +129,18 @@ func (v *SeriesView) Buckets(end time.Time, step time.Duration, n int) []Bucket 
 	v.eachCoarse(begin, e, func(c cbucket) {
 		out[(c.start-begin)/st].add(c.min, c.max, c.sum, int(c.n))
 	})
+	col, colEnd := -1, begin // points come in time order: walk the columns, no division
 	for ci, j := v.fineStart(begin); ci <= len(v.fine); ci, j = ci+1, 0 {
 		for _, p := range v.chunkAt(ci)[j:] {
 			if p.t >= e {
 				ci = len(v.fine) // done
 				break
 			}
+			for p.t >= colEnd {
+				col, colEnd = col+1, colEnd+st
+			}
 			if !p.null() {
-				out[(p.t-begin)/st].add(p.v, p.v, p.v, 1)
+				out[col].add(p.v, p.v, p.v, 1)
 			}
 		}
 	}
