@@ -142,3 +142,17 @@ func TestStarterShowsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceDocumentsEveryKey keeps docs/config.md complete: every key of the schema
+// has a row (or a mention) in it.
+func TestReferenceDocumentsEveryKey(t *testing.T) {
+	doc, err := os.ReadFile("../docs/config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range allKeys(reflect.TypeFor[Config](), map[reflect.Type]bool{}) {
+		if !strings.Contains(string(doc), "`"+k+"`") {
+			t.Errorf("docs/config.md does not document `%s`", k)
+		}
+	}
+}

@@ -49,3 +49,31 @@ func TestExampleGatesCompile(t *testing.T) {
 		t.Fatalf("gates do not compile:\n%v", errs)
 	}
 }
+
+// TestReferenceExample checks that the complete example in docs/config.md validates, gates
+// included.
+func TestReferenceExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := bytes.Cut(doc, []byte("## A complete example"))
+	if ok {
+		_, rest, ok = bytes.Cut(rest, []byte("```yaml\n"))
+	}
+	example, _, closed := bytes.Cut(rest, []byte("```"))
+	if !ok || !closed {
+		t.Fatal("docs/config.md has no complete example in a ```yaml block")
+	}
+	env := map[string]string{"DD_API_KEY": "a", "DD_APP_KEY": "b", "OLD_DB_DSN": "u@tcp(a:3306)/", "NEW_DB_DSN": "u@tcp(b:3306)/"}
+	c, err := config.Parse(example, "docs/config.md", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatalf("the reference example does not validate:\n%v", err)
+	}
+	if errs := runsheet.ValidateConfig(c); len(errs) > 0 {
+		t.Fatalf("the reference example's gates do not compile:\n%v", errs)
+	}
+	if c.SSH == nil || c.Datadog == nil || len(c.Metrics) == 0 || len(c.Databases) == 0 || len(c.Health) == 0 || len(c.Runsheet.Checkpoints) == 0 {
+		t.Errorf("the reference example should use every section: %+v", c)
+	}
+}

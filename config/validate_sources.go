@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -21,11 +22,17 @@ func (v *validator) datadog() {
 		return
 	}
 	v.required("datadog", "api_key", dd.APIKey, dd.Pos, " (api_key: ${DD_API_KEY})")
-	v.required("datadog", "app_key", dd.AppKey, dd.Pos, " (app_key: ${DD_APP_KEY})")
-	if dd.URL != "" {
-		v.httpURL("datadog.url", dd.URL, dd.Pos)
+	if len(v.c.Metrics) > 0 {
+		v.required("datadog", "app_key", dd.AppKey, dd.Pos, " (app_key: ${DD_APP_KEY}; metrics need it)")
 	}
-	if strings.ContainsAny(dd.Site, "/: ") {
+	if dd.URL != "" && !v.bad["datadog.url"] {
+		v.httpURL("datadog.url", dd.URL, dd.Pos)
+		if u, err := url.Parse(strings.TrimSpace(dd.URL)); err == nil && (u.User != nil || u.RawQuery != "" || u.Fragment != "") {
+			v.errorf(v.at("datadog.url", dd.Pos), "datadog.url must be a base URL, without a user, ?query or #fragment "+
+				"(the keys go in api_key and app_key)")
+		}
+	}
+	if strings.ContainsAny(dd.Site, "/ :@?#") {
 		v.errorf(v.at("datadog.site", dd.Pos), "datadog.site is a host name like datadoghq.eu; "+
 			"for a full URL use url: instead")
 	}
