@@ -91,7 +91,7 @@ func (s *Source) compareMySQL(ctx context.Context, o *observation) comparison {
 		rows, err := queryRows(ctx, s.node.db,
 			"SELECT GTID_SUBTRACT(?, ?) AS errant, GTID_SUBSET(?, ?) AS covered", mine, theirs, theirs, mine)
 		if err != nil || len(rows) == 0 {
-			return comparison{note: s.node.describe("compare GTIDs on", orNoRows(err)).Error()}
+			return comparison{note: s.node.describe(ctx, "compare GTIDs on", orNoRows(err)).Error()}
 		}
 		errant = rows[0].str("errant")
 		covered = rows[0].str("covered") == "1"
@@ -159,7 +159,7 @@ func (s *Source) watchMySQLGTIDs(ctx context.Context, o *observation) ([]finding
 	}
 	rows, err := queryRows(ctx, s.node.db, "SELECT GTID_SUBTRACT(?, ?) AS added", set, s.stray.baseline)
 	if err != nil || len(rows) == 0 {
-		return nil, s.node.describe("compare GTIDs on", orNoRows(err)).Error()
+		return nil, s.node.describe(ctx, "compare GTIDs on", orNoRows(err)).Error()
 	}
 	own := ""
 	if len(o.channels) > 0 {
@@ -176,7 +176,7 @@ func (s *Source) watchMySQLGTIDs(ctx context.Context, o *observation) ([]finding
 func (s *Source) watchBinlog(ctx context.Context) ([]finding, string) {
 	rows, err := queryRows(ctx, s.node.db, s.node.info.binlogQuery())
 	if err != nil {
-		return nil, s.node.describe("read the binary log position of", err).Error()
+		return nil, s.node.describe(ctx, "read the binary log position of", err).Error()
 	}
 	if len(rows) == 0 {
 		return nil, "binary log off: stray writes cannot be seen"

@@ -170,7 +170,7 @@ func (n *node) connect(ctx context.Context) error {
 	}
 	info, err := detect(ctx, n.db)
 	if err != nil {
-		return n.describe("connect", err)
+		return n.describe(ctx, "connect", err)
 	}
 	n.info = info
 	params := info.capParams(n.timeout)
@@ -188,7 +188,7 @@ func (n *node) connect(ctx context.Context) error {
 			return nil
 		}
 		n.info = nil
-		return n.describe("connect", err)
+		return n.describe(ctx, "connect", err)
 	}
 	_ = n.db.Close()
 	n.db, n.capped = capped, true

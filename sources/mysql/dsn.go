@@ -106,7 +106,7 @@ func (n *node) open(params map[string]string) (*sql.DB, error) {
 	}
 	conn, err := driver.NewConnector(c)
 	if err != nil {
-		return nil, n.describe("open", err)
+		return nil, n.describe(context.Background(), "open", err)
 	}
 	db := sql.OpenDB(conn)
 	db.SetMaxOpenConns(2)
@@ -126,7 +126,12 @@ func (n *node) close() {
 
 // describe turns a driver or network error into words a person can act on, with the DSN
 // rendered without its password and the password scrubbed from anything the server said.
-func (n *node) describe(what string, err error) error {
+// A failure after ctx ran out is reported as the timeout, whatever the driver made of it
+// (a read deadline shows as a lost connection).
+func (n *node) describe(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
 	return errors.New(n.scrub(what + " " + n.redacted + ": " + reason(err, n.timeout)))
 }
 

@@ -80,7 +80,7 @@ func mariaNotIn(have, other []mariaGTID, only *uint32) []mariaGTID {
 func mariaCovers(applied, pos []mariaGTID) bool {
 	reached := make(map[uint32]uint64, len(applied))
 	for _, g := range applied {
-		if g.Seq > reached[g.Domain] {
+		if q, ok := reached[g.Domain]; !ok || g.Seq > q {
 			reached[g.Domain] = g.Seq
 		}
 	}

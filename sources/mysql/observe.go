@@ -52,11 +52,11 @@ func (s *Source) observe(ctx context.Context) (*observation, error) {
 	o := &observation{info: n.info, serverAt: time.Now()}
 	rows, err := queryRows(ctx, n.db, n.info.varsQuery())
 	if err != nil || len(rows) == 0 {
-		return nil, n.describe("read variables of", orNoRows(err))
+		return nil, n.describe(ctx, "read variables of", orNoRows(err))
 	}
 	o.vars = rows[0]
 	if rows, err = queryRows(ctx, n.db, n.info.statusQuery()); err != nil {
-		return nil, n.describe(n.info.statusQuery()+" on", err)
+		return nil, n.describe(ctx, n.info.statusQuery()+" on", err)
 	}
 	for _, r := range rows {
 		o.channels = append(o.channels, parseChannel(r))
@@ -79,9 +79,10 @@ func (s *Source) observe(ctx context.Context) (*observation, error) {
 // observeAurora reads this instance's row of the cluster's replica_host_status.
 func (s *Source) observeAurora(ctx context.Context, o *observation) error {
 	n := s.node
-	rows, err := queryRows(ctx, n.db, "SELECT * FROM information_schema.replica_host_status")
+	rows, err := queryRows(ctx, n.db, "SELECT SERVER_ID, SESSION_ID, REPLICA_LAG_IN_MILLISECONDS, LAST_UPDATE_TIMESTAMP "+
+		"FROM information_schema.replica_host_status WHERE SERVER_ID = @@aurora_server_id")
 	if err != nil {
-		return n.describe("read replica_host_status of", err)
+		return n.describe(ctx, "read replica_host_status of", err)
 	}
 	hosts := make([]auroraHost, 0, len(rows))
 	for _, r := range rows {
@@ -110,7 +111,7 @@ func (s *Source) observePrimary(ctx context.Context, o *observation) {
 	}
 	rows, err := queryRows(ctx, p.db, q)
 	if err != nil || len(rows) == 0 {
-		o.primErr = p.describe("read GTIDs of", orNoRows(err)).Error()
+		o.primErr = p.describe(ctx, "read GTIDs of", orNoRows(err)).Error()
 		return
 	}
 	if p.info.Dialect != o.info.Dialect && (p.info.Dialect == dialectMariaDB || o.info.Dialect == dialectMariaDB) {

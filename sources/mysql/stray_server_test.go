@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -42,7 +43,9 @@ func TestStrayWriteOnReplica(t *testing.T) {
 	defer func() { cancel(); wg.Wait() }()
 	<-reports // the first poll, before the write
 
-	exec(t, p.Replica, "SET STATEMENT gtid_domain_id = 99 FOR INSERT INTO lab.orders (created, amount) VALUES (NOW(6), -1)")
+	// An id the primary never hands out, so that its own rows still replicate afterwards.
+	id := fmt.Sprint(1_000_000_000 + time.Now().UnixNano()%1_000_000_000)
+	exec(t, p.Replica, "SET STATEMENT gtid_domain_id = 99 FOR INSERT INTO lab.orders (id, created, amount) VALUES ("+id+", NOW(6), -1)")
 	wrote := time.Now()
 	gtid := domainGTID(query(t, p.Replica, "SELECT @@gtid_binlog_pos"), "99")
 	var r sources.Result
@@ -79,7 +82,7 @@ func TestStrayWriteOnReplica(t *testing.T) {
 	// Reconcile: the same GTID is applied on the primary (as a DBA injects an errant GTID).
 	exec(t, p.Primary, "SET SESSION gtid_domain_id = 99", "SET SESSION server_id = 2",
 		"SET SESSION gtid_seq_no = "+strings.Split(gtid, "-")[2],
-		"CREATE TABLE IF NOT EXISTS lab.reconciled (id int)")
+		"CREATE OR REPLACE TABLE lab.reconciled (id int)")
 	after := poll(s)
 	if after.Status != sources.OK || after.Facts["stray_writes"] != false || after.Facts["errant_gtids"] != "" {
 		t.Fatalf("after reconciling: %s", describeResult(after))
