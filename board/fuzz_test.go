@@ -37,7 +37,7 @@ func checkBuckets(t *testing.T, data []byte) {
 		ref.add(b, p)
 		b.Ingest("app", sources.Result{Status: sources.OK, Series: []sources.SeriesResult{{Points: []sources.Point{p}}}}, p.Time)
 	}
-	v := b.Snapstop()
+	v := b.appView()
 	colStep := time.Duration(1+data[2]%90) * time.Second
 	n := 1 + int(data[3]%100)
 	oldest := b.foldedBefore("app")
@@ -55,8 +55,8 @@ func checkBuckets(t *testing.T, data []byte) {
 	}
 }
 
-// Snapstop is Snapshot, then the series view of "app".
-func (b *Board) Snapstop() *SeriesView { return b.Snapshot().Series("app") }
+// appView returns the newest snapshot's view of the series "app".
+func (b *Board) appView() *SeriesView { return b.Snapshot().Series("app") }
 
 // foldedBefore returns the time before which the series keeps only coarse buckets.
 func (b *Board) foldedBefore(key string) int64 {
