@@ -45,6 +45,7 @@ func TestErrorMessages(t *testing.T) {
 		{"status code", "health:\n  - name: a\n    url: http://a/\n    expect: {status: [200, 2000]}\n", `w.yaml:4:28: status 2000 is not an HTTP status: use 100 to 599`},
 		{"method", "health:\n  - {name: a, url: 'http://a/', method: FETCH}\n", `w.yaml:2:41: health[0].method must be GET or HEAD or POST or PUT or PATCH or DELETE or OPTIONS, not "FETCH"`},
 		{"json path", "health:\n  - name: a\n    url: http://a/\n    expect: {json: {path: db, equals: up}}\n", `w.yaml:4:27: health[0].expect.json.path must start with $, like "$.db" or "$.checks[0].status"`},
+		{"json path missing", "health:\n  - name: a\n    url: http://a/\n    expect:\n      json: {equals: 1}\n", `w.yaml:5:13: health[0].expect.json: path is required (like path: "$.db")`},
 		{"latency order", "health:\n  - name: a\n    url: http://a/\n    latency: {warn: 2s, crit: 500ms}\n", `w.yaml:4:21: health[0].latency: warn (2s) is above crit (500ms): warn must be <= crit`},
 		{"unset variable", "datadog:\n  api_key: ${DD_API_KEY}\n  app_key: x\n", `w.yaml:2:12: environment variable DD_API_KEY is not set (use ${DD_API_KEY:-default} for a default)`},
 		{"metrics need datadog", "metrics:\n  - {name: m, query: q}\n", `w.yaml:1:1: metrics need a datadog: section with api_key and app_key (api_key: ${DD_API_KEY}, app_key: ${DD_APP_KEY})`},

@@ -195,7 +195,9 @@ func (v *validator) httpProbe(item string, h Health) {
 				"status %d is not an HTTP status: use 100 to 599", code)
 		}
 	}
-	if js := h.Expect.JSON; js != nil && !strings.HasPrefix(strings.TrimSpace(js.Path), "$") {
+	if js := h.Expect.JSON; js != nil && strings.TrimSpace(js.Path) == "" {
+		v.required(item+".expect.json", "path", js.Path, v.at(item+".expect.json", h.Pos), ` (like path: "$.db")`)
+	} else if js != nil && !strings.HasPrefix(strings.TrimSpace(js.Path), "$") {
 		v.errorf(v.at(item+".expect.json.path", v.at(item+".expect.json", h.Pos)),
 			`%s.expect.json.path must start with $, like "$.db" or "$.checks[0].status"`, item)
 	}
