@@ -84,7 +84,8 @@ func (p *dnsProbe) Poll(ctx context.Context) sources.Result {
 		r.Value = sources.Float(millis(took))
 	}
 	if l.failure != "" {
-		r.Status, r.Error, r.Detail = sources.Crit, l.failure, shortError(l.failure)
+		// NXDOMAIN or SERVFAIL is a bad answer; no answer at all is a failed poll.
+		r.Status, r.Error, r.Detail, r.Failed = sources.Crit, l.failure, shortError(l.failure), !l.answered
 		return r
 	}
 	r.Status = p.limits.Status(millis(took))

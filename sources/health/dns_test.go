@@ -215,6 +215,9 @@ func TestDNSFailures(t *testing.T) {
 			if fact(t, r, "matched") != false || len(fact(t, r, "answers").([]string)) != 0 || fact(t, r, "ttl_s") != nil {
 				t.Errorf("facts %v", r.Facts)
 			}
+			if r.Failed == c.answered {
+				t.Errorf("failed %v: NXDOMAIN and SERVFAIL are answers, silence is a failed poll", r.Failed)
+			}
 			if (r.Value != nil) != c.answered {
 				t.Errorf("value %v: an answer (even NXDOMAIN) has a lookup time, a timeout has none", r.Value)
 			}

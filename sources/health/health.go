@@ -69,7 +69,12 @@ func (b *probeBase) Kind() string { return b.kind }
 func (b *probeBase) Close() error { return nil }
 
 // pollContext bounds one poll by the probe's own timeout as well as the caller's deadline.
+// When the caller's deadline comes first (the scheduler applies the same timeout), it adds
+// no timer of its own: one less timer per poll for hundreds of probes.
 func (b *probeBase) pollContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= b.timeout {
+		return ctx, func() {}
+	}
 	return context.WithTimeout(ctx, b.timeout)
 }
 

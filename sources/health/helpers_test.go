@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,13 @@ import (
 	"github.com/warroom-dev/warroom/sources"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(benchServerEnv) != "" {
+		runBenchServer() // this process is the benchmark's server, not a test run
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // newProbe builds a probe through New and closes it when the test ends.
 func newProbe(t testing.TB, h config.Health) sources.Source {

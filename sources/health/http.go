@@ -151,7 +151,9 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 	a.phases = ph.millis(a.total)
 	if err != nil {
 		msg := describe(ctx, err, "reading body", ph.start)
-		return p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", resp.StatusCode, shortError(msg)), false})
+		r := p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", resp.StatusCode, shortError(msg)), false})
+		r.Failed = true // the answer broke off: as good as none
+		return r
 	}
 	return p.judge(a)
 }
@@ -171,7 +173,7 @@ func (p *httpProbe) failed(ph *phases, msg, detail string) sources.Result {
 		delete(m, "total") // no total: the request never ended
 		facts["phases_ms"] = m
 	}
-	return sources.Result{Status: sources.Crit, Unit: "ms", Error: msg, Detail: detail, Facts: facts}
+	return sources.Result{Status: sources.Crit, Failed: true, Unit: "ms", Error: msg, Detail: detail, Facts: facts}
 }
 
 // shortError is the board's short form of an error: its first clause.

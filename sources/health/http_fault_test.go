@@ -82,8 +82,8 @@ func TestHTTPNeverAnswersEndsAtDeadline(t *testing.T) {
 	if r.Error != "timeout after 300ms (no first byte)" {
 		t.Errorf("error %q", r.Error)
 	}
-	if r.Value != nil {
-		t.Errorf("a timeout has no latency, got %v", *r.Value)
+	if r.Value != nil || !r.Failed {
+		t.Errorf("a timeout has no latency (got %v) and is a failed poll (got %v)", r.Value, r.Failed)
 	}
 
 	// With no deadline from the caller, the probe's own timeout ends the poll.
@@ -160,7 +160,7 @@ func TestHTTPEndlessBodyIsBounded(t *testing.T) {
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
 			t.Errorf("one poll of an endless body allocated %d KiB", alloc>>10)
 		}
-		if r.Value != nil || r.Facts["latency_ms"] != nil || r.Facts["status_code"] != 200 {
+		if r.Value != nil || r.Facts["latency_ms"] != nil || r.Facts["status_code"] != 200 || r.Failed {
 			t.Errorf("value %v facts %v", r.Value, r.Facts)
 		}
 	}

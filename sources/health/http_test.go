@@ -113,8 +113,8 @@ func TestHTTPExpectations(t *testing.T) {
 			if !strings.HasPrefix(r.Detail, c.detail) {
 				t.Errorf("detail %q, want it to start with %q", r.Detail, c.detail)
 			}
-			if r.Value == nil {
-				t.Errorf("no latency although the server answered")
+			if r.Value == nil || r.Failed {
+				t.Errorf("value %v failed %v: the server answered", r.Value, r.Failed)
 			}
 		})
 	}
@@ -179,7 +179,7 @@ func TestHTTPRefused(t *testing.T) {
 	p := newProbe(t, config.Health{URL: "http://" + freePort(t) + "/"})
 	r := p.Poll(context.Background())
 	expectStatus(t, r, sources.Crit)
-	if r.Error != "connect: connection refused" || r.Detail != "connect: connection refused" {
+	if r.Error != "connect: connection refused" || r.Detail != "connect: connection refused" || !r.Failed {
 		t.Errorf("error %q detail %q", r.Error, r.Detail)
 	}
 	if r.Value != nil || fact(t, r, "status_code") != nil || fact(t, r, "latency_ms") != nil {

@@ -42,6 +42,7 @@ func (p *tcpProbe) Poll(ctx context.Context) sources.Result {
 		msg := describe(ctx, err, "no connection", start)
 		return sources.Result{
 			Status: sources.Crit,
+			Failed: true,
 			Unit:   "ms",
 			Error:  msg,
 			Detail: shortError(msg),

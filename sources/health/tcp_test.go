@@ -34,8 +34,8 @@ func TestTCPOpenPort(t *testing.T) {
 	p = newProbe(t, config.Health{TCP: l.Addr().String(), Latency: config.DurationLimits{Crit: config.Duration(time.Nanosecond)}})
 	r = p.Poll(context.Background())
 	expectStatus(t, r, sources.Crit)
-	if r.Error != "" {
-		t.Errorf("error %q", r.Error)
+	if r.Error != "" || r.Failed {
+		t.Errorf("error %q failed %v: a slow connect is not a failed poll", r.Error, r.Failed)
 	}
 }
 
@@ -43,7 +43,7 @@ func TestTCPRefused(t *testing.T) {
 	p := newProbe(t, config.Health{TCP: freePort(t)})
 	r := p.Poll(context.Background())
 	expectStatus(t, r, sources.Crit)
-	if r.Error != "connect: connection refused" || fact(t, r, "error") != r.Error {
+	if r.Error != "connect: connection refused" || fact(t, r, "error") != r.Error || !r.Failed {
 		t.Errorf("error %q facts %v", r.Error, r.Facts)
 	}
 	if r.Value != nil || fact(t, r, "latency_ms") != nil {

@@ -91,6 +91,10 @@ func TestTLSFailures(t *testing.T) {
 			if r.Error != c.want {
 				t.Errorf("error %q, want %q", r.Error, c.want)
 			}
+			// Only the insecure probe got an answer; the others failed in the handshake.
+			if r.Failed == c.h.InsecureSkipVerify {
+				t.Errorf("failed %v", r.Failed)
+			}
 		})
 	}
 }
