@@ -74,6 +74,10 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 	case t == durationType:
 		d.duration(n, v, path)
 	case t.Kind() == reflect.Pointer:
+		if _, ok := mappingValues(n); !ok && t.Elem().Kind() == reflect.Struct {
+			d.notMapping(n, path, infoOf(t.Elem()).names) // and leave the section absent
+			return
+		}
 		if v.IsNil() {
 			v.Set(reflect.New(t.Elem()))
 		}
