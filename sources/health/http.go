@@ -145,7 +145,12 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 	}
 	defer resp.Body.Close()
 	a := answer{resp: resp}
-	a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody(), resp.ContentLength)
+	if resp.ContentLength > maxBody { // announced too big: no need to read a MiB to know
+		a.body, a.tooBig = bodyPool.Get().(*[]byte), true
+		*a.body = (*a.body)[:0]
+	} else {
+		a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody(), resp.ContentLength)
+	}
 	defer releaseBody(a.body)
 	a.total = time.Since(ph.start)
 	a.phases = ph.millis(a.total)

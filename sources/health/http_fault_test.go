@@ -169,6 +169,37 @@ func TestHTTPEndlessBodyIsBounded(t *testing.T) {
 	}
 }
 
+func TestHTTPAnnouncedBigBodyIsNotRead(t *testing.T) {
+	// The server announces 64 MiB and sends none of it: the probe judges by the announcement
+	// instead of waiting for a body it would not read anyway.
+	addr := rawServer(t, func(c net.Conn) {
+		readRequest(c)
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", 64<<20)
+		_, _ = c.Read(make([]byte, 1))
+	})
+	p := newProbe(t, config.Health{URL: "http://" + addr + "/", Timeout: config.Duration(5 * time.Second)})
+	start := time.Now()
+	r := p.Poll(context.Background())
+	expectStatus(t, r, sources.Crit)
+	if took := time.Since(start); r.Error != "body exceeds 1 MiB" || r.Failed || took > time.Second {
+		t.Errorf("error %q failed %v took %v", r.Error, r.Failed, took)
+	}
+}
+
+func TestHTTPBodyStallsEndsAtDeadline(t *testing.T) {
+	addr := rawServer(t, func(c net.Conn) {
+		readRequest(c)
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it")
+		_, _ = c.Read(make([]byte, 1))
+	})
+	p := newProbe(t, config.Health{URL: "http://" + addr + "/", Timeout: config.Duration(300 * time.Millisecond)})
+	r := p.Poll(context.Background())
+	expectStatus(t, r, sources.Crit)
+	if r.Error != "timeout after 300ms (reading body)" || !r.Failed || r.Facts["status_code"] != 200 || r.Value != nil {
+		t.Errorf("error %q failed %v facts %v", r.Error, r.Failed, r.Facts)
+	}
+}
+
 func TestHTTPBodyOfExactlyOneMiBIsFine(t *testing.T) {
 	body := strings.Repeat("y", maxBody-2) + "ok"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
