@@ -20,7 +20,8 @@ func TestStaleTransitionAndEvents(t *testing.T) {
 	if s := b.Snapshot(); s.Version != v || s.Sources[0].Stale {
 		t.Fatalf("at 2× the interval: version %d → %d, stale %v; want no change", v, s.Version, s.Sources[0].Stale)
 	}
-	b.Ingest("cloud-writer", sources.Result{Status: sources.Crit, Error: "connection refused"}, t0.Add(sec(5)))
+	// A poll that got no answer is not a success; an answer, even a bad one, would be.
+	b.Ingest("cloud-writer", sources.Result{Status: sources.Unknown, Failed: true, Error: "connection refused"}, t0.Add(sec(5)))
 	b.Tick(t0.Add(sec(12)))
 	s := b.Snapshot()
 	st, _ := s.Source("cloud-writer")
@@ -33,6 +34,12 @@ func TestStaleTransitionAndEvents(t *testing.T) {
 		last.Kind != "stale" || last.Status != sources.Unknown || !last.Time.Equal(t0.Add(sec(12))) {
 		t.Errorf("stale event = %+v, want %q at t0+12s", last, want)
 	}
+	// Stale never hides a crit: a source last seen down stays crit.
+	b.Ingest("cloud-writer", sources.Result{Status: sources.Crit, Failed: true, Error: "connection refused"}, t0.Add(sec(12)))
+	if st, _ := b.Snapshot().Source("cloud-writer"); !st.Stale || st.Effective() != sources.Crit {
+		t.Fatalf("a stale source that fails crit: stale %v, effective %v; want stale and crit", st.Stale, st.Effective())
+	}
+	s = b.Snapshot()
 	v = s.Version
 	b.Tick(t0.Add(sec(13))) // still stale: nothing new
 	if b.Snapshot().Version != v {
@@ -175,7 +182,7 @@ func TestSourceStateFields(t *testing.T) {
 	for i := range events {
 		events[i] = fmt.Sprint("backend flip ", i)
 	}
-	b.Ingest("market (old)", sources.Result{Status: sources.Crit, Error: long, Events: events}, t0.Add(sec(1)))
+	b.Ingest("market (old)", sources.Result{Status: sources.Crit, Failed: true, Error: long, Events: events}, t0.Add(sec(1)))
 	st, ok := b.Snapshot().Source("market (old)")
 	if !ok {
 		t.Fatal("source missing")
@@ -193,5 +200,19 @@ func TestSourceStateFields(t *testing.T) {
 	}
 	if _, ok := b.Snapshot().Source("nope"); ok {
 		t.Error("unknown source found")
+	}
+}
+
+// A bad answer (a stray write, a 503) is an answer: the source is fresh and crit, never
+// stale, so the one thing that must not be missed is never greyed out.
+func TestBadAnswerIsFreshNotStale(t *testing.T) {
+	b := New([]Info{{Name: "old-primary", Kind: "mysql", Interval: time.Second}}, Options{})
+	for k := 0; k <= 10; k++ {
+		b.Ingest("old-primary", sources.Result{Status: sources.Crit, Error: "stray write 0-11-4521"}, t0.Add(sec(k)))
+	}
+	b.Tick(t0.Add(sec(11)))
+	st, _ := b.Snapshot().Source("old-primary")
+	if st.Stale || st.Effective() != sources.Crit || !st.LastSuccess.Equal(t0.Add(sec(10))) {
+		t.Fatalf("stale %v effective %v last success %v; want fresh crit answered at t0+10s", st.Stale, st.Effective(), st.LastSuccess)
 	}
 }

@@ -29,7 +29,7 @@ func (b *Board) Ingest(name string, r sources.Result, at time.Time) {
 		return
 	}
 	src := b.srcs[i]
-	if r.Error == "" {
+	if !r.Failed { // an answer, even a bad one, is a success: the source is heard from
 		if src.stale {
 			src.stale = false
 			b.event(at, r.Status, src, "stale",

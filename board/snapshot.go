@@ -52,9 +52,10 @@ type SourceState struct {
 	Series      []SeriesState // the main series first
 }
 
-// Effective is the status to act on: Unknown while stale.
+// Effective is the status to act on: Unknown while stale, except that a crit stays crit (a
+// source last seen down is not better for having gone quiet).
 func (s SourceState) Effective() sources.Status {
-	if s.Stale {
+	if s.Stale && s.Status != sources.Crit {
 		return sources.Unknown
 	}
 	return s.Status
