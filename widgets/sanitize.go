@@ -14,7 +14,10 @@ const maxText = 4096
 // DCS, SOS, PM, APC and short ESC sequences, in 7- and 8-bit form), every other C0 and C1
 // control character, Unicode format characters that reorder or hide text (bidi overrides,
 // zero-width spaces; the zero-width joiner stays for emoji) and invalid UTF-8. Tabs, newlines
-// and other line breaks become one space each (CR LF counts as one). Printable Unicode is kept.
+// and other line breaks become one space each (CR LF counts as one). Printable Unicode is kept,
+// except that the result never starts with a rune that would join the cell drawn before it
+// (a combining mark, variation selector or joiner) nor ends with one that would join the cell
+// after it: a widget can measure each piece of text on its own.
 func Sanitize(s string) string {
 	if isPlainASCII(s) {
 		return s
@@ -46,7 +49,45 @@ func Sanitize(s string) string {
 			i += n
 		}
 	}
-	return b.String()
+	return trimJoiners(b.String())
+}
+
+// trimJoiners drops leading runes that extend the grapheme before them and trailing runes
+// that join the one after them.
+func trimJoiners(s string) string {
+	for s != "" {
+		r, n := utf8.DecodeRuneInString(s)
+		if !extendsPrevious(r) {
+			break
+		}
+		s = s[n:]
+	}
+	for s != "" {
+		r, n := utf8.DecodeLastRuneInString(s)
+		if r != 0x200d && !prepends(r) {
+			break
+		}
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// extendsPrevious reports runes that grapheme segmentation attaches to the rune before them
+// (Extend, SpacingMark and ZWJ in UAX #29).
+func extendsPrevious(r rune) bool {
+	return r == 0x200d || unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) ||
+		(r >= 0x1f3fb && r <= 0x1f3ff) || r == 0xff9e || r == 0xff9f
+}
+
+// prepends reports the printable Prepend runes of UAX #29, which attach to the rune after
+// them (the other Prepend runes are format characters, already dropped).
+func prepends(r rune) bool {
+	switch {
+	case r == 0x0d4e, r == 0x111c2, r == 0x111c3, r == 0x1193f, r == 0x11941, r == 0x11a3a,
+		r >= 0x11a84 && r <= 0x11a89, r == 0x11d46, r == 0x11f02:
+		return true
+	}
+	return false
 }
 
 // clean is Sanitize for a widget: it reads at most maxText bytes of s.

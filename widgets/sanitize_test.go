@@ -33,6 +33,9 @@ func TestSanitize(t *testing.T) {
 		{"accents café ≥ 12 µs ✓", "accents café ≥ 12 µs ✓"},
 		{"line\u2028sep", "line sep"},
 		{"esc at end\x1b", "esc at end"},
+		{"\ufe0f\u0301leading joiners", "leading joiners"},
+		{"trailing joiner 👩\u200d", "trailing joiner 👩"},
+		{"\x1b[1m\u0301after an escape", "after an escape"},
 		{"", ""},
 	} {
 		if got := Sanitize(tc.in); got != tc.want {

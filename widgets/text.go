@@ -50,8 +50,15 @@ func truncateW(s string, w int) (string, int) {
 	if sw := textWidth(s); sw <= w {
 		return s, sw
 	}
-	s = ansi.Truncate(s, w, "…")
-	return s, textWidth(s)
+	// ansi.Truncate can overshoot by a cell when a grapheme widens after its first rune
+	// (a keycap: "0" then U+FE0F), so cut shorter until it fits.
+	for lim := w; lim >= 0; lim-- {
+		t := ansi.Truncate(s, lim, "…")
+		if tw := textWidth(t); tw <= w {
+			return t, tw
+		}
+	}
+	return "", 0
 }
 
 // line builds one row of styled cells and counts its width as it goes. Consecutive writes
@@ -141,8 +148,12 @@ func (l *line) finish(width int) string {
 	l.close()
 	s := l.b.String()
 	if l.w > width {
-		s = ansi.Truncate(s, width, "")
-		s += spaces(width - ansi.StringWidth(s))
+		for lim := width; lim >= 0; lim-- {
+			t := ansi.Truncate(s, lim, "")
+			if tw := ansi.StringWidth(t); tw <= width {
+				return t + spaces(width-tw)
+			}
+		}
 	}
 	return s
 }

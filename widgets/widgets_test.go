@@ -42,10 +42,10 @@ func TestZeroWidthRendersNothing(t *testing.T) {
 // hostile is text a remote server could send to take over a viewer's terminal: clear the
 // screen, set the clipboard (OSC 52), return the cursor, an 8-bit CSI, a DCS query, NUL,
 // DEL, a bidi override and a title change left unterminated.
-const hostile = "evil\x1b[2J\x1b]52;c;ZXZpbA==\x07\rX\u009b31mY\x1bP1$q\x1b\\\x00\x7f\u202eZ\tW\x1b]0;pwned"
+const hostile = "evil\x1b[2J\x1b]52;c;ZXZpbA==\x07\rX\u009b31mY\x9b2J\x1bP1$q\x1b\\\x00\x7f\u202eZ\tW\x1b]0;pwned"
 
-func TestHostileTextIsSanitizedInEveryWidget(t *testing.T) {
-	h := hostile
+// textEverywhere puts h in every text field of the fixtures.
+func textEverywhere(h string) ([]SparkRow, []runsheet.Checkpoint, []EventLine) {
 	rows := sparkRows(40)
 	for i := range rows {
 		rows[i].Label, rows[i].Unit, rows[i].Note = h, h, h
@@ -58,6 +58,11 @@ func TestHostileTextIsSanitizedInEveryWidget(t *testing.T) {
 		c.Command, c.Rollback, c.Gate.Expr, c.Gate.Failing = h, h, h, h
 	}
 	evs := []EventLine{{Time: fixtureNow, Level: LevelCrit, Glyph: h, Text: h}, {Glyph: "\x1b", Text: h}}
+	return rows, cps, evs
+}
+
+func TestHostileTextIsSanitizedInEveryWidget(t *testing.T) {
+	rows, cps, evs := textEverywhere(hostile)
 	for _, v := range variants {
 		st := NewStyles(v.theme, v.noColor)
 		for _, w := range []int{10, 20, 80, 200} {
@@ -69,8 +74,23 @@ func TestHostileTextIsSanitizedInEveryWidget(t *testing.T) {
 				}
 			}
 		}
-		requireSafe(t, "badge", st.Badge(LevelCrit, h))
+		requireSafe(t, "badge", st.Badge(LevelCrit, hostile))
 	}
+}
+
+// FuzzWidgetsText draws every widget with arbitrary text in every field.
+func FuzzWidgetsText(f *testing.F) {
+	f.Add(hostile, 80)
+	f.Add("世界\u0301👩\u200d💻✓\ufe0f", 13)
+	f.Fuzz(func(t *testing.T, text string, width int) {
+		width = clampInt(width, 1, 240)
+		rows, cps, evs := textEverywhere(text)
+		st := NewStyles(Light(), false)
+		for _, r := range renderAll(st, width, cps, rows, evs) {
+			requireSafe(t, r.name, r.out)
+			requireShape(t, r.name, r.out, width, 0)
+		}
+	})
 }
 
 func TestStaleRowHasNoThresholdColour(t *testing.T) {
