@@ -181,6 +181,9 @@ func (p *Pair) Sync(ctx context.Context) error {
 	return nil
 }
 
+// Temporary reports whether Close removes the pair's folder (StartPair made it).
+func (p *Pair) Temporary() bool { return p.removeDir }
+
 // MonitorDSN is the DSN of the monitor account on s.
 func (p *Pair) MonitorDSN(s *Server) string { return s.DSN(MonitorUser, p.MonitorPassword, "") }
 
