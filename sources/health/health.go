@@ -9,7 +9,6 @@ package health
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -117,12 +116,14 @@ func formatLatency(d time.Duration) string {
 }
 
 // elapsedSince is how long a poll has run; once its deadline has passed, exactly the time
-// from start to the deadline, so that a timeout reads as the configured one.
+// from start to the deadline, so that a timeout reads as the configured one. (The socket's
+// deadline can fire before the context's timer has marked it done: look at the clock.)
 func elapsedSince(ctx context.Context, start time.Time) time.Duration {
-	if dl, ok := ctx.Deadline(); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) && dl.After(start) {
+	now := time.Now()
+	if dl, ok := ctx.Deadline(); ok && !now.Before(dl) && dl.After(start) {
 		return dl.Sub(start)
 	}
-	return time.Since(start)
+	return now.Sub(start)
 }
 
 // roundElapsed makes a timeout readable: "3s", "300ms", "2.5s".

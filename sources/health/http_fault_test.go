@@ -95,10 +95,12 @@ func TestHTTPNeverAnswersEndsAtDeadline(t *testing.T) {
 	}
 
 	// A cancel (the program quitting) ends it too.
+	p = newProbe(t, config.Health{URL: "http://" + addr + "/", Timeout: config.Duration(10 * time.Second)})
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	if r = p.Poll(ctx); r.Error != "canceled" {
-		t.Errorf("cancelled poll: error %q", r.Error)
+	start = time.Now()
+	if r = p.Poll(ctx); r.Error != "canceled" || time.Since(start) > 5*time.Second {
+		t.Errorf("cancelled poll: error %q after %v", r.Error, time.Since(start))
 	}
 }
 
