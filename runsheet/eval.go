@@ -35,7 +35,7 @@ func (s *Sheet) Evaluate(snap *board.Snapshot) {
 // reevaluate evaluates every gate on the last snapshot and the current checkpoint states.
 // The caller holds s.mu.
 func (s *Sheet) reevaluate() {
-	var env map[string]any
+	var env *gateEnv
 	now := s.opt.Now()
 	for i, g := range s.gates {
 		if g == nil {
@@ -44,17 +44,24 @@ func (s *Sheet) reevaluate() {
 		if env == nil {
 			env = s.buildEnv()
 		}
-		s.evals[i] = evalGate(g, env, s.snap, s.evals[i], now)
+		s.evals[i] = evalGate(g, env, s.evals[i], now)
 	}
 }
 
+// gateEnv is what gates run against: the variables, and the sources they came from.
+type gateEnv struct {
+	vars    map[string]any
+	sources map[fieldRef]*board.SourceState // by group and name (field empty)
+}
+
 // evalGate evaluates g; prev carries the hold's start forward.
-func evalGate(g *gate, env map[string]any, snap *board.Snapshot, prev gateEval, now time.Time) gateEval {
+func evalGate(g *gate, genv *gateEnv, prev gateEval, now time.Time) gateEval {
 	e := gateEval{at: now, light: Grey}
-	if why := unknownSource(g, snap); why != "" {
+	if why := unknownSource(g, genv); why != "" {
 		e.failing = why
 		return e
 	}
+	env := genv.vars
 	out, err := vm.Run(g.prog, env)
 	switch {
 	case err != nil:
@@ -71,7 +78,7 @@ func evalGate(g *gate, env map[string]any, snap *board.Snapshot, prev gateEval, 
 }
 
 // unknownSource says which source the gate reads is missing, unknown or stale; "" if none.
-func unknownSource(g *gate, snap *board.Snapshot) string {
+func unknownSource(g *gate, env *gateEnv) string {
 	seen := map[fieldRef]bool{}
 	for _, r := range g.refs {
 		key := fieldRef{group: r.group, name: r.name}
@@ -79,7 +86,7 @@ func unknownSource(g *gate, snap *board.Snapshot) string {
 			continue
 		}
 		seen[key] = true
-		st, ok := findSource(snap, r.group, r.name)
+		st, ok := env.sources[key]
 		switch {
 		case !ok:
 			return fmt.Sprintf("%s[%q] has no data yet", r.group, r.name)
@@ -100,28 +107,18 @@ func unknownSource(g *gate, snap *board.Snapshot) string {
 	return ""
 }
 
-// findSource finds a source by namespace and name in snap.
-func findSource(snap *board.Snapshot, group, name string) (*board.SourceState, bool) {
-	if snap == nil {
-		return nil, false
-	}
-	for i := range snap.Sources {
-		if st := &snap.Sources[i]; st.Name == name && st.Group == group {
-			return st, true
-		}
-	}
-	return nil, false
-}
-
 // buildEnv makes the gates' environment: the sources the gates read and every checkpoint's
 // state. The caller holds s.mu.
-func (s *Sheet) buildEnv() map[string]any {
+func (s *Sheet) buildEnv() *gateEnv {
+	env := &gateEnv{sources: map[fieldRef]*board.SourceState{}}
 	groups := map[string]map[string]map[string]any{"db": {}, "health": {}, "metric": {}}
 	if s.snap != nil {
 		for i := range s.snap.Sources {
 			src := &s.snap.Sources[i]
-			if g := groups[src.Group]; g != nil {
+			key := fieldRef{group: src.Group, name: src.Name}
+			if g := groups[src.Group]; g != nil && s.needed[key] {
 				g[src.Name] = sourceFields(src)
+				env.sources[key] = src
 			}
 		}
 	}
@@ -129,7 +126,8 @@ func (s *Sheet) buildEnv() map[string]any {
 	for i, cp := range s.plan.cps {
 		cps[cp.ID] = map[string]any{"state": string(s.st.cps[i].state)}
 	}
-	return map[string]any{"db": groups["db"], "health": groups["health"], "metric": groups["metric"], "checkpoint": cps}
+	env.vars = map[string]any{"db": groups["db"], "health": groups["health"], "metric": groups["metric"], "checkpoint": cps}
+	return env
 }
 
 // sourceFields are the fields a gate reads on one source: its facts, then the common ones.

@@ -90,8 +90,11 @@ func FuzzCompileGate(f *testing.F) {
 		if g == nil {
 			return
 		}
-		s := &Sheet{plan: &plan{cps: []config.Checkpoint{{ID: "freeze"}}}, st: newRunState(1), snap: snap}
-		e := evalGate(g, s.buildEnv(), snap, gateEval{}, time.Unix(0, 0))
+		s := &Sheet{plan: &plan{cps: []config.Checkpoint{{ID: "freeze"}}}, st: newRunState(1), snap: snap, needed: map[fieldRef]bool{}}
+		for _, r := range g.refs {
+			s.needed[fieldRef{group: r.group, name: r.name}] = true
+		}
+		e := evalGate(g, s.buildEnv(), gateEval{}, time.Unix(0, 0))
 		if !e.pass && e.light != Red && e.light != Grey {
 			t.Fatalf("light %q", e.light)
 		}

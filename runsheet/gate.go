@@ -231,3 +231,11 @@ func (w *refWalker) checkField(m, f *ast.MemberNode) (gateProblem, bool) {
 	w.refs = append(w.refs, r)
 	return gateProblem{}, true
 }
+
+// refsOrNil returns the fields g reads; nil for no gate.
+func (g *gate) refsOrNil() []fieldRef {
+	if g == nil {
+		return nil
+	}
+	return g.refs
+}

@@ -17,7 +17,8 @@ type Sheet struct {
 	opt    Options
 	window time.Duration
 	plan   *plan
-	gates  []*gate // per checkpoint; nil when it has none
+	gates  []*gate           // per checkpoint; nil when it has none
+	needed map[fieldRef]bool // the sources (group, name) any gate reads
 
 	io sync.Mutex // serializes journal access (a flock belongs to the open file)
 	j  *journal
@@ -56,6 +57,12 @@ func Open(rs config.Runsheet, opt Options) (*Sheet, error) {
 	s := &Sheet{opt: opt, window: rs.Window.D(), plan: p, gates: gates, j: j,
 		st: newRunState(len(rs.Checkpoints)), evals: make([]gateEval, len(rs.Checkpoints))}
 	s.initExpect()
+	s.needed = map[fieldRef]bool{}
+	for _, g := range gates {
+		for _, r := range g.refsOrNil() {
+			s.needed[fieldRef{group: r.group, name: r.name}] = true
+		}
+	}
 	s.io.Lock()
 	news, err := s.catchUp(false)
 	s.io.Unlock()
