@@ -114,7 +114,8 @@ func (d *decoder) resolve(n ast.Node) ast.Node {
 			name := t.Value.GetToken().Value
 			target, ok := d.anchors[name]
 			if !ok {
-				d.errorf(nodePos(t), "unknown alias *%s: define it first with &%s", clean(cut(name, 40)), clean(cut(name, 40)))
+				name = clean(cut(name, 40))
+				d.errorf(nodePos(t), "unknown alias *%s: define it first with &%s", name, name)
 				return nil
 			}
 			n = target
