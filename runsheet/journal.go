@@ -40,7 +40,9 @@ func openJournal(path string) (*journal, error) {
 		return nil, fmt.Errorf("journal %s: create its folder: %w", path, err)
 	}
 	_, statErr := os.Stat(path)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	// Not O_APPEND: writes go at the offset read under the lock (WriteAt), which also works
+	// where an append-only handle cannot truncate a torn line (Windows).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
@@ -168,7 +170,7 @@ func (j *journal) append(t Transition) error {
 		return fmt.Errorf("journal: encode: %w", err)
 	}
 	b = append(b, '\n')
-	if _, err := j.f.Write(b); err != nil {
+	if _, err := j.f.WriteAt(b, j.off); err != nil {
 		_ = j.f.Truncate(j.off) // do not leave half a line behind
 		return fmt.Errorf("journal %s: write: %w", j.path, err)
 	}

@@ -71,6 +71,7 @@ type Options struct {
 // Refused is the error for a transition that does not apply.
 type Refused struct{ Reason string }
 
+// Error returns the reason, in words for the operator.
 func (r *Refused) Error() string { return r.Reason }
 
 // View is the runsheet as of one moment.
