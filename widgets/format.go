@@ -105,13 +105,15 @@ func trimZeros(s string) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-// formatDur renders a checkpoint duration: <1m, 4m, 1h05m. Zero renders empty.
+// formatDur renders a checkpoint duration: 45s, 4m, 1h05m. Zero renders empty.
 func formatDur(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return ""
+	case d < time.Second:
+		return "<1s"
 	case d < time.Minute:
-		return "<1m"
+		return strconv.Itoa(int(d/time.Second)) + "s"
 	case d < time.Hour:
 		return strconv.Itoa(int(d/time.Minute)) + "m"
 	case d >= 1000*time.Hour:

@@ -42,7 +42,7 @@ func TestFormatDurations(t *testing.T) {
 		d    time.Duration
 		want string
 	}{
-		{0, ""}, {30 * time.Second, "<1m"}, {4 * time.Minute, "4m"}, {65 * time.Minute, "1h05m"},
+		{0, ""}, {300 * time.Millisecond, "<1s"}, {30 * time.Second, "30s"}, {4 * time.Minute, "4m"}, {65 * time.Minute, "1h05m"},
 	} {
 		if got := formatDur(tc.d); got != tc.want {
 			t.Errorf("formatDur(%v) = %q, want %q", tc.d, got, tc.want)
