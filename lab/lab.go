@@ -66,7 +66,7 @@ func Run(ctx context.Context, dir string, out io.Writer) error {
 func prepare(ctx context.Context, p *mariadbtest.Pair) error {
 	err := p.Primary.Exec(ctx,
 		"CREATE USER '"+MonitorUser+"'@'127.0.0.1'",
-		"GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO '"+MonitorUser+"'@'127.0.0.1'",
+		"GRANT SLAVE MONITOR ON *.* TO '"+MonitorUser+"'@'127.0.0.1'",
 		"GRANT SELECT ON percona.* TO '"+MonitorUser+"'@'127.0.0.1'")
 	if err != nil {
 		return fmt.Errorf("lab: %w", err)

@@ -9,7 +9,7 @@ import (
 	"github.com/warroom-dev/warroom/sources/mysql/mariadbtest"
 )
 
-// MonitorUser is the lab's monitoring account: SLAVE MONITOR, BINLOG MONITOR and SELECT on
+// MonitorUser is the lab's monitoring account: SLAVE MONITOR and SELECT on
 // the heartbeat schema, no password, and only from 127.0.0.1 — the lab's servers listen on
 // loopback alone and die with the lab, so its config holds no secret to leak.
 const MonitorUser = "lab"

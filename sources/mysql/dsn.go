@@ -131,6 +131,8 @@ func (n *node) close() {
 func (n *node) describe(ctx context.Context, what string, err error) error {
 	if ctx.Err() != nil {
 		err = ctx.Err()
+	} else if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		err = context.DeadlineExceeded // the driver's read deadline beat ctx's timer
 	}
 	return errors.New(n.scrub(what + " " + n.redacted + ": " + reason(err, n.timeout)))
 }

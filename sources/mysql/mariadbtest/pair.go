@@ -112,7 +112,7 @@ func (p *Pair) primarySetup(ctx context.Context) []string {
 		"CREATE USER "+q(replUser)+" IDENTIFIED BY '"+replPassword+"'",
 		"GRANT REPLICATION SLAVE ON *.* TO "+q(replUser),
 		"CREATE USER "+q(MonitorUser)+" IDENTIFIED BY '"+p.MonitorPassword+"'",
-		"GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO "+q(MonitorUser),
+		"GRANT SLAVE MONITOR ON *.* TO "+q(MonitorUser),
 		"CREATE DATABASE percona",
 		"CREATE TABLE "+HeartbeatTable+" (ts varchar(26) NOT NULL, server_id int unsigned NOT NULL PRIMARY KEY, "+
 			"file varchar(255) DEFAULT NULL, position bigint unsigned DEFAULT NULL, "+
