@@ -188,7 +188,7 @@ func pollEvery(ctx context.Context, p sources.Source, interval, offset time.Dura
 			return
 		case <-time.After(time.Until(next)):
 		}
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second) // the probe's timeout, as the scheduler sets it
 		done(p.Poll(pctx))
 		cancel()
 		next = next.Add(interval)

@@ -24,7 +24,8 @@ const DefaultTimeout = 3 * time.Second
 // h.TCP ("tcp"), a lookup for h.DNS ("dns"). A poll ends at the context's deadline or at the
 // probe's timeout (h.Timeout, else d.Timeout, else DefaultTimeout), whichever comes first.
 // Every probe returned is also an io.Closer: Close releases the idle keep-alive connections
-// an HTTP probe holds (TCP and DNS probes hold none). The error says which key is wrong.
+// an HTTP probe holds (TCP and DNS probes hold none). The error says which key is wrong and
+// how; it does not repeat the probe's name (the caller adds it).
 func New(h config.Health, d config.Defaults) (sources.Source, error) {
 	base := probeBase{
 		name:    h.Name,
@@ -32,22 +33,21 @@ func New(h config.Health, d config.Defaults) (sources.Source, error) {
 		timeout: timeoutOf(h, d),
 		limits:  latencyLimits(h.Latency),
 	}
-	var (
-		s   sources.Source
-		err error
-	)
 	switch base.kind {
 	case "tcp":
-		s, err = newTCP(base, h)
+		return nilIfErr(newTCP(base, h))
 	case "dns":
-		s, err = newDNS(base, h)
-	default:
-		s, err = newHTTP(base, h)
+		return nilIfErr(newDNS(base, h))
 	}
+	return nilIfErr(newHTTP(base, h))
+}
+
+// nilIfErr returns a nil interface (not a typed nil pointer) with an error.
+func nilIfErr[P sources.Source](p P, err error) (sources.Source, error) {
 	if err != nil {
-		return nil, fmt.Errorf("health %q: %w", h.Name, err)
+		return nil, err
 	}
-	return s, nil
+	return p, nil
 }
 
 // probeBase is what every kind of probe has.

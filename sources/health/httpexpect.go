@@ -37,7 +37,7 @@ func newHTTPExpect(e config.HealthExpect) (httpExpect, error) {
 		}
 	}
 	if e.JSON != nil {
-		path, err := parsePath(e.JSON.Path)
+		path, err := parsePath(strings.TrimSpace(e.JSON.Path))
 		if err != nil {
 			return httpExpect{}, fmt.Errorf("expect.json.path %q: %w", e.JSON.Path, err)
 		}
