@@ -46,19 +46,7 @@ func TestLabCutover(t *testing.T) {
 	if _, err := exec.LookPath("mariadb"); err != nil {
 		t.Fatalf("the printed runsheet uses the mariadb client: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	w := &signalWriter{ch: make(chan []byte, 1)}
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, "", w) }()
-	var text []byte
-	select {
-	case text = <-w.ch:
-	case err := <-done:
-		t.Fatalf("lab ended before printing its config: %v", err)
-	case <-time.After(90 * time.Second):
-		t.Fatal("no config printed within 90 s")
-	}
+	text, stop := startLab(t)
 	cfg, err := config.Parse(text, "lab.yaml", nil)
 	if err != nil {
 		t.Fatalf("the printed config does not load: %v\n%s", err, text)
@@ -101,15 +89,7 @@ func TestLabCutover(t *testing.T) {
 		t.Errorf("events %q", r.Events)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the lab did not stop within 60 s")
-	}
+	stop()
 	dir := regexp.MustCompile(`Data, sockets and logs: (\S+)`).FindSubmatch(text)
 	if dir == nil {
 		t.Fatal("no folder in the header")
@@ -122,6 +102,41 @@ func TestLabCutover(t *testing.T) {
 		c.Close()
 		t.Errorf("old primary still listening on %s", addr)
 	}
+}
+
+// startLab runs the lab until stop is called (or the test ends) and returns what it printed.
+func startLab(t *testing.T) (text []byte, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &signalWriter{ch: make(chan []byte, 1)}
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, "", w) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("the lab did not stop within 60 s")
+		}
+	}
+	t.Cleanup(stop)
+	select {
+	case text = <-w.ch:
+	case err := <-done:
+		stopped = true
+		t.Fatalf("lab ended before printing its config: %v", err)
+	case <-time.After(90 * time.Second):
+		t.Fatal("no config printed within 90 s")
+	}
+	return text, stop
 }
 
 // labSources polls the lab's databases as warroom would.

@@ -27,41 +27,8 @@ func TestStrayWriteOnReplica(t *testing.T) {
 		t.Fatalf("before the stray write: %s", describeResult(r))
 	}
 
-	const interval = 400 * time.Millisecond
-	reports := make(chan sources.Report, 64)
-	ctx, cancel := context.WithCancel(context.Background())
-	sched := sources.NewScheduler([]sources.Job{sources.Single(s, interval, 2*time.Second)},
-		func(r sources.Report, _ time.Time) {
-			select {
-			case reports <- r:
-			default:
-			}
-		})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); sched.Run(ctx) }()
-	defer func() { cancel(); wg.Wait() }()
-	<-reports // the first poll, before the write
-
-	// An id the primary never hands out, so that its own rows still replicate afterwards.
-	id := fmt.Sprint(1_000_000_000 + time.Now().UnixNano()%1_000_000_000)
-	exec(t, p.Replica, "SET STATEMENT gtid_domain_id = 99 FOR INSERT INTO lab.orders (id, created, amount) VALUES ("+id+", NOW(6), -1)")
-	wrote := time.Now()
+	r := strayUnderScheduler(t, s)
 	gtid := domainGTID(query(t, p.Replica, "SELECT @@gtid_binlog_pos"), "99")
-	var r sources.Result
-	for r.Facts["stray_writes"] != true {
-		select {
-		case rep := <-reports:
-			r = rep.Result
-		case <-time.After(3 * interval):
-			t.Fatalf("no stray write reported %v after the write; last %s", time.Since(wrote), describeResult(r))
-		}
-	}
-	if took := time.Since(wrote); took > interval+time.Second {
-		t.Errorf("stray write reported after %v, want within one interval (%v) plus a poll", took, interval)
-	}
-	cancel()
-	wg.Wait()
 	if r.Status != sources.Crit || r.Facts["errant_gtids"] != gtid || gtid == "" {
 		t.Fatalf("stray write %s: %s", gtid, describeResult(r))
 	}
@@ -157,4 +124,43 @@ func execAs(dsn, stmt string) error {
 	defer db.Close()
 	_, err = db.Exec(stmt)
 	return err
+}
+
+// strayUnderScheduler polls s with the real scheduler, writes on the replica (in domain 99,
+// with an id the primary never hands out, so that replication of domain 0 carries on), and
+// returns the first report of the stray write, which must come within one interval.
+func strayUnderScheduler(t *testing.T, s *Source) sources.Result {
+	t.Helper()
+	const interval = 400 * time.Millisecond
+	reports := make(chan sources.Report, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	sched := sources.NewScheduler([]sources.Job{sources.Single(s, interval, 2*time.Second)},
+		func(r sources.Report, _ time.Time) {
+			select {
+			case reports <- r:
+			default:
+			}
+		})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); sched.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+	<-reports // the first poll, before the write
+
+	id := fmt.Sprint(1_000_000_000 + time.Now().UnixNano()%1_000_000_000)
+	exec(t, pair.Replica, "SET STATEMENT gtid_domain_id = 99 FOR INSERT INTO lab.orders (id, created, amount) VALUES ("+id+", NOW(6), -1)")
+	wrote := time.Now()
+	var r sources.Result
+	for r.Facts["stray_writes"] != true {
+		select {
+		case rep := <-reports:
+			r = rep.Result
+		case <-time.After(3 * interval):
+			t.Fatalf("no stray write reported %v after the write; last %s", time.Since(wrote), describeResult(r))
+		}
+	}
+	if took := time.Since(wrote); took > interval+time.Second {
+		t.Errorf("stray write reported after %v, want within one interval (%v) plus a poll", took, interval)
+	}
+	return r
 }
