@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -120,14 +121,22 @@ func (r *rateState) remainingFact() any {
 	return r.remaining
 }
 
-// formatSeconds writes a whole-second duration the short way: "45s", "2m", "1m30s".
+// formatSeconds writes a duration in whole seconds the short way: "45s", "2m", "1m30s", "1h",
+// "2h30m".
 func formatSeconds(d time.Duration) string {
 	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s%60 == 0 && s < 3600:
-		return fmt.Sprintf("%dm", s/60)
+	if s <= 0 {
+		return "0s"
 	}
-	return (time.Duration(s) * time.Second).String()
+	var b strings.Builder
+	for _, u := range []struct {
+		n    int64
+		name string
+	}{{3600, "h"}, {60, "m"}, {1, "s"}} {
+		if s >= u.n {
+			fmt.Fprintf(&b, "%d%s", s/u.n, u.name)
+			s %= u.n
+		}
+	}
+	return b.String()
 }

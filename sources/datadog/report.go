@@ -38,35 +38,13 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 		r.Unit = series[0].unit // no unit configured: show Datadog's
 	}
 
-	var newest time.Time
-	count := 0
-	worst, worstName := sources.OK, ""
-	anyValue := false
-	for k, s := range series {
-		sr := sources.SeriesResult{Name: s.name, Unit: r.Unit, Status: sources.Unknown, Points: s.points}
-		if p, ok := lastValue(s.points); ok {
-			anyValue = true
-			sr.Value, sr.Status = sources.Float(p.Value), th.Status(p.Value)
-			if p.Time.After(newest) {
-				newest = p.Time
-			}
-			if sr.Status.Rank() > worst.Rank() {
-				worst, worstName = sr.Status, s.name
-			}
-		}
-		count += nonNull(s.points)
-		if k == 0 {
-			r.Value = sr.Value
-		}
-		if k < MaxSeries {
-			r.Series = append(r.Series, sr)
-		}
+	sum := summarize(series, th, r.Unit)
+	r.Value, r.Series = sum.first, sum.shown
+	facts["points"] = sum.points
+	if !sum.newest.IsZero() {
+		facts["last_point_at"] = sum.newest.UTC().Format(time.RFC3339)
 	}
-	facts["points"] = count
-	if !newest.IsZero() {
-		facts["last_point_at"] = newest.UTC().Format(time.RFC3339)
-	}
-	if !anyValue {
+	if !sum.anyValue {
 		r.Error = "no data in the last " + formatSeconds(c.window.Round(time.Second))
 		if o.remarks != "" {
 			r.Error += " (Datadog: " + o.remarks + ")"
@@ -74,16 +52,53 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 		r.Detail = joinDetail("", note)
 		return r
 	}
-	r.Status = worst
+	r.Status = sum.worst
 	var parts []string
-	if len(series) > 1 && worstName != series[0].name && worst != sources.OK {
-		parts = append(parts, fmt.Sprintf("%s %s", worstName, worst))
+	if len(series) > 1 && sum.worstName != series[0].name && sum.worst != sources.OK {
+		parts = append(parts, fmt.Sprintf("%s %s", sum.worstName, sum.worst))
 	}
 	if len(series) > MaxSeries {
 		parts = append(parts, fmt.Sprintf("+%d more", len(series)-MaxSeries))
 	}
 	r.Detail = joinDetail(strings.Join(parts, " · "), note)
 	return r
+}
+
+// seriesSummary is what the series of one metric add up to.
+type seriesSummary struct {
+	shown     []sources.SeriesResult // the first MaxSeries
+	first     *float64               // the first series' newest value
+	worst     sources.Status         // the worst status of any series with a value
+	worstName string
+	newest    time.Time // the newest non-null point of any series
+	points    int       // non-null points of all series
+	anyValue  bool
+}
+
+// summarize checks every series (sorted by name) against th.
+func summarize(series []metricSeries, th sources.Threshold, unit string) seriesSummary {
+	sum := seriesSummary{worst: sources.OK}
+	for k, s := range series {
+		sr := sources.SeriesResult{Name: s.name, Unit: unit, Status: sources.Unknown, Points: s.points}
+		if p, ok := lastValue(s.points); ok {
+			sum.anyValue = true
+			sr.Value, sr.Status = sources.Float(p.Value), th.Status(p.Value)
+			if p.Time.After(sum.newest) {
+				sum.newest = p.Time
+			}
+			if sr.Status.Rank() > sum.worst.Rank() {
+				sum.worst, sum.worstName = sr.Status, s.name
+			}
+		}
+		sum.points += nonNull(s.points)
+		if k == 0 {
+			sum.first = sr.Value
+		}
+		if k < MaxSeries {
+			sum.shown = append(sum.shown, sr)
+		}
+	}
+	return sum
 }
 
 // lastValue is the newest non-null point.
