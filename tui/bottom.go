@@ -150,13 +150,19 @@ func (m *Model) footer(w int) string {
 		right = "viewer · read-only  " + right
 	}
 	right = st.Muted.Render(right + " ")
+	room := w - ansi.StringWidth(right)
 	var left string
 	if m.flash.text != "" && m.now.Before(m.flash.until) {
 		left = " " + st.Level(m.flash.level).Render(widgets.Sanitize(m.flash.text))
 	} else {
-		left = m.keysLine(m.keys.short(m.focus))
+		// Drop keys from the middle until the rest fits; help and quit always stay.
+		bs := m.keys.short(m.focus)
+		left = m.keysLine(bs)
+		for len(bs) > 3 && ansi.StringWidth(left) > room {
+			bs = append(bs[:len(bs)-3], bs[len(bs)-2:]...)
+			left = m.keysLine(bs)
+		}
 	}
-	room := w - ansi.StringWidth(right)
 	return fit(fit(left, max(room, 0))+right, w)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
@@ -136,7 +137,7 @@ func (m *Model) sectionLine(title string, w int, step time.Duration, n int, firs
 func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) widgets.SparkRow {
 	src := m.snap.Sources[r.source]
 	row := widgets.SparkRow{Label: src.Name, Unit: src.Unit, Value: src.Value, CutoverCol: -1,
-		Level: widgets.Level(src.Status), Stale: src.Stale, Warn: src.Threshold.Warn,
+		Level: widgets.Level(src.Status), Stale: src.Stale && src.Status != sources.Crit, Warn: src.Threshold.Warn,
 		Crit: src.Threshold.Crit, Below: src.Threshold.Below}
 	var view *board.SeriesView
 	if r.series < len(src.Series) {

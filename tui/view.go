@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,14 +81,19 @@ func (m *Model) header(w int) string {
 	if _, off := now.Zone(); off == 0 {
 		clock = m.now.UTC().Format("15:04:05") + " UTC"
 	}
-	parts := []string{title, st.Text.Render(clock)}
-	if t := m.timing(); t != "" {
-		parts = append(parts, t)
+	timing, summary := m.timing(), m.summary()
+	clockPart := st.Text.Render(clock)
+	// Most important first: the summary and the timing stay; the clock goes first, then the
+	// title is cut.
+	parts := []string{title, clockPart, timing, summary}
+	if widths(parts)+3*3 > w {
+		parts = []string{title, timing, summary}
 	}
-	parts = append(parts, m.summary())
-	// Drop the least important parts until the rest fits: the clock before the timing.
-	for len(parts) > 2 && widths(parts)+3*(len(parts)-1) > w {
-		parts = append(parts[:1], parts[2:]...)
+	if timing == "" {
+		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
+	}
+	if room := w - widths(parts[1:]) - 2*len(parts); widths(parts[:1]) > room {
+		parts[0] = fit(title, max(room, 8))
 	}
 	return spread(parts, w)
 }
@@ -201,9 +207,23 @@ func (m *Model) sheetPane(w, h int) []string {
 	if m.sheet.RollingBack {
 		items = rollbackPlan(items)
 	}
+	// With room to spare under the list, the selected checkpoint's details (gate, command,
+	// rollback) are shown there, so they are one glance away.
+	var detail []string
+	if spare := listH - (len(items) + 1); spare >= 8 && !m.detail {
+		if cp, ok := m.selectedCheckpoint(); ok {
+			dh := min(spare-1, 12)
+			detail = append([]string{m.rule(w, "")}, lines(st.CheckpointDetail(cp, m.sheet.PastNoReturn, w, dh, m.deps.Loc), w, dh)...)
+			listH = len(items) + 1
+		}
+	}
 	out = append(out, exact(st.CheckpointList(items, m.selectedIn(items), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	out = append(out, detail...)
+	for len(out) < h-1 {
+		out = append(out, strings.Repeat(" ", w))
+	}
 	out = append(out, fit(st.RollbackLine(m.sheet.Checkpoints, m.sheet.PastNoReturn, w), w))
-	return out[:max(h, 0)]
+	return lines(strings.Join(out[:min(len(out), max(h, 0))], "\n"), w, max(h, 0))
 }
 
 // selectedIn maps the selection onto items (the rollback plan reorders them).
