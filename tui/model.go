@@ -83,6 +83,8 @@ type Model struct {
 	flash     flash
 	quitting  bool
 
+	lastFrame time.Time // when the feed last delivered a frame; touched only by the feed
+
 	chartsCache    []string
 	chartsCacheKey chartsKey
 }
@@ -147,16 +149,30 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.waitFrame(), tick(m.deps.Now()), tea.RequestBackgroundColor)
 }
 
-// waitFrame waits for the board's next version. The wait ends with the session.
+// FrameGap is the shortest time between two frames drawn for new board versions: sources
+// that answer within it share one frame, so a screen (or an SSH viewer) is redrawn at most
+// four times a second however many sources there are.
+const FrameGap = 250 * time.Millisecond
+
+// waitFrame waits for the board's next version, no sooner than FrameGap after the last
+// frame. The wait ends with the session.
 func (m *Model) waitFrame() tea.Cmd {
-	sub, done := m.sub, m.done
+	sub, done, last := m.sub, m.done, &m.lastFrame
 	return func() tea.Msg {
 		select {
 		case <-sub.C():
-			return frameMsg{}
 		case <-done:
 			return nil
 		}
+		if wait := FrameGap - time.Since(*last); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-done:
+				return nil
+			}
+		}
+		*last = time.Now()
+		return frameMsg{}
 	}
 }
 
