@@ -24,7 +24,7 @@ type JobStats struct {
 // first second, every later one is due Interval (±5 % jitter) after the last one started,
 // each poll runs under a context with the job's Timeout, and a job never has two polls
 // running at once (a poll still running when the next is due is skipped and counted). After
-// a failed poll (any report with Failed set) the delay doubles, capped at BackoffCap(Interval);
+// a failed poll (every report of the job with Failed set) the delay doubles, capped at BackoffCap(Interval);
 // a report's NextIn stretches the delay further (rate limits).
 type Scheduler struct {
 	jobs  []Job
@@ -136,11 +136,13 @@ func (s *Scheduler) poll(ctx context.Context, job Job, started time.Time) pollDo
 	pctx, cancel := context.WithTimeout(ctx, job.Timeout)
 	defer cancel()
 	reports := runBounded(pctx, job)
-	d := pollDone{started: started}
+	// A batch backs off only when every report in it failed: one metric's bad query must not
+	// slow the others.
+	d := pollDone{started: started, failed: len(reports) > 0}
 	at := s.now()
 	for _, r := range reports {
-		if r.Result.Failed {
-			d.failed = true
+		if !r.Result.Failed {
+			d.failed = false
 		}
 		if r.Result.NextIn > d.nextIn {
 			d.nextIn = r.Result.NextIn

@@ -216,3 +216,24 @@ func TestStatusRankAndThreshold(t *testing.T) {
 		t.Fatal("below threshold wrong")
 	}
 }
+
+// One failing member of a batch (a Datadog query that is rejected) must not slow the rest.
+func TestBatchBacksOffOnlyWhenAllFail(t *testing.T) {
+	var n atomic.Int64
+	batch := Job{Name: "batch", Interval: 20 * time.Millisecond, Timeout: 10 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			n.Add(1)
+			return []Report{
+				{Source: "good", Result: Result{Status: OK}},
+				{Source: "bad", Result: Result{Status: Unknown, Failed: true, Error: "query rejected"}},
+			}
+		}}
+	s := NewScheduler([]Job{batch}, func(Report, time.Time) {})
+	runFor(t, s, 600*time.Millisecond)
+	if f := s.Stats()[0].Failures; f != 0 {
+		t.Fatalf("a batch with one good report counted %d failures", f)
+	}
+	if n.Load() < 2 {
+		t.Fatal("the batch was not polled")
+	}
+}

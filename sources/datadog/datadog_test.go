@@ -228,7 +228,7 @@ func TestNoSeriesIsUnknownNoData(t *testing.T) {
 	got := byName(poll(t, c))
 	for _, name := range []string{"empty", "gaps"} {
 		r := got[name]
-		if r.Status != sources.Unknown || r.Error != "no data in the last 1h" || r.Value != nil {
+		if r.Status != sources.Unknown || r.Failed || r.Error != "no data in the last 1h" || r.Value != nil {
 			t.Errorf("%s: status %s error %q value %v; want unknown, no data", name, r.Status, r.Error, r.Value)
 		}
 		if r.Facts["last_point_at"] != nil || r.Facts["points"] != 0 {

@@ -107,8 +107,8 @@ func TestServerErrorsBackOffWithoutRetryLoops(t *testing.T) {
 		if !strings.Contains(r.Error, "503") || !strings.Contains(r.Error, "Service temporarily unavailable") {
 			t.Fatalf("poll %d: error %q, want the 503 and Datadog's message", i, r.Error)
 		}
-		if r.Status != sources.Unknown || r.Value != nil || len(r.Series) != 0 {
-			t.Errorf("poll %d: a failed poll reported data: %+v", i, r)
+		if r.Status != sources.Unknown || !r.Failed || r.Value != nil || len(r.Series) != 0 {
+			t.Errorf("poll %d: a failed poll reported data or was not marked Failed: %+v", i, r)
 		}
 	}
 	if n := len(srv.TimeseriesRequests()); n != 2 {

@@ -28,7 +28,9 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 		r.Facts = facts
 	}()
 	if o.err != "" {
-		r.Error = o.err
+		// No answer for this metric (transport, rate limit, keys, a rejected query): the
+		// scheduler backs off and the board counts it against staleness.
+		r.Error, r.Failed = o.err, true
 		r.Detail = joinDetail("", note)
 		return r
 	}

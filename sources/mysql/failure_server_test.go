@@ -21,7 +21,7 @@ func TestWrongPassword(t *testing.T) {
 	db := config.Database{Name: "primary", DSN: p.Primary.DSN("warroom", secret, ""), Timeout: config.Duration(2 * time.Second)}
 	s := newSource(t, db, nil, nil)
 	r := poll(s)
-	if r.Status != sources.Crit || !strings.Contains(r.Error, "Access denied for user 'warroom'") ||
+	if r.Status != sources.Crit || !r.Failed || !strings.Contains(r.Error, "Access denied for user 'warroom'") ||
 		!strings.Contains(r.Error, "check the user and password") || !strings.Contains(r.Error, "warroom:***@tcp(") {
 		t.Fatalf("wrong password: %s", describeResult(r))
 	}

@@ -209,7 +209,7 @@ func (s *Source) failed(err error, expect string) sources.Result {
 	if len(strays) > 0 {
 		detail = "STRAY WRITE " + strays[0].Text + " · " + detail
 	}
-	return sources.Result{Status: sources.Crit, Unit: "s", Error: msg, Detail: detail, Facts: f}
+	return sources.Result{Status: sources.Crit, Failed: true, Unit: "s", Error: msg, Detail: detail, Facts: f}
 }
 
 // reasonOf is the part of an error after the DSN ("connect u:***@tcp(h)/: connection refused").

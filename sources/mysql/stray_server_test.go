@@ -29,7 +29,8 @@ func TestStrayWriteOnReplica(t *testing.T) {
 
 	r := strayUnderScheduler(t, s)
 	gtid := domainGTID(query(t, p.Replica, "SELECT @@gtid_binlog_pos"), "99")
-	if r.Status != sources.Crit || r.Facts["errant_gtids"] != gtid || gtid == "" {
+	// A stray write is an answer, not a failed poll: fresh and crit, never greyed out as stale.
+	if r.Status != sources.Crit || r.Failed || r.Facts["errant_gtids"] != gtid || gtid == "" {
 		t.Fatalf("stray write %s: %s", gtid, describeResult(r))
 	}
 	if len(r.Events) != 1 || r.Events[0] != "stray write "+gtid+" on a replica" {
