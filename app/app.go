@@ -24,6 +24,8 @@ type App struct {
 	Board  *board.Board
 	Sheet  *runsheet.Sheet
 	Jobs   []sources.Job
+	// jobSources lists, for each job, the sources it reports for.
+	jobSources [][]string
 	Expect *sources.Expectations
 	Window time.Duration // how much history the charts show
 
@@ -53,6 +55,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.mapJobs(infos)
 	a.Board = board.New(infos, board.Options{Now: opt.Now})
 	sheet, err := runsheet.Open(cfg.Runsheet, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
 	if err != nil {
@@ -62,6 +65,19 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	a.Sheet = sheet
 	a.postEvents()
 	return a, nil
+}
+
+// mapJobs records which sources each job reports for: a single-source job is named after its
+// source; the Datadog batch reports for every metric.
+func (a *App) mapJobs(infos []board.Info) {
+	a.jobSources = make([][]string, len(a.Jobs))
+	for i, j := range a.Jobs {
+		for _, in := range infos {
+			if in.Name == j.Name || (j.Name == "datadog" && in.Kind == "datadog") {
+				a.jobSources[i] = append(a.jobSources[i], in.Name)
+			}
+		}
+	}
 }
 
 func initialExpectations(cfg *config.Config) map[string]string {

@@ -193,8 +193,12 @@ func clean(s string) string {
 // has had its hold time plus a minute to become green. Progress lines go to w.
 func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
 	deadline := a.now().Add(time.Minute)
+	jobs := a.jobsFor(a.Sheet.GateSources(id))
+	if len(jobs) == 0 {
+		return nil // no gate, or a gate on checkpoints only
+	}
 	for first := true; ; first = false {
-		for _, r := range sources.PollOnce(ctx, a.Jobs) {
+		for _, r := range sources.PollOnce(ctx, jobs) {
 			a.Board.Ingest(r.Source, r.Result, a.now())
 		}
 		a.Sheet.Evaluate(a.Board.Snapshot())
@@ -224,4 +228,22 @@ func (a *App) gate(id string) (runsheet.Gate, bool) {
 		}
 	}
 	return runsheet.Gate{}, false
+}
+
+// jobsFor returns the jobs that poll the named sources, each once (Datadog metrics share one).
+func (a *App) jobsFor(names []string) []sources.Job {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var out []sources.Job
+	for i, j := range a.Jobs {
+		for _, src := range a.jobSources[i] {
+			if want[src] {
+				out = append(out, j)
+				break
+			}
+		}
+	}
+	return out
 }

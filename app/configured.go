@@ -31,7 +31,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 	for _, db := range cfg.Databases {
 		src, err := mysql.New(db, cfg.Databases, cfg.Defaults, a.Expect)
 		if err != nil {
-			return nil, fmt.Errorf("database %s: %w", db.Name, err)
+			return nil, err // it names the database already
 		}
 		a.closers = append(a.closers, src)
 		interval, timeout := pick(db.Interval.D(), cfg.Defaults.Interval.D()), pick(db.Timeout.D(), cfg.Defaults.Timeout.D())
