@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
@@ -78,6 +79,9 @@ func (m *Model) sourceDetail(s board.SourceState, w, h int) string {
 	items := []string{}
 	if s.Error != "" {
 		items = append(items, "error: "+s.Error)
+	}
+	if ba := m.beforeAfter(s); ba != "" {
+		items = append(items, ba)
 	}
 	keys := make([]string, 0, len(s.Facts))
 	for k := range s.Facts {
@@ -245,4 +249,23 @@ func (m *Model) helpBox() string {
 	parts = append(parts, st.Muted.Render("gates: ● held  ◐ holding  ● failing  ○ unknown"),
 		st.Muted.Render("any key closes this help"))
 	return m.boxStyle().Render(strings.Join(parts, "\n"))
+}
+
+// beforeAfter is a metric's median and p95 over the window before the cutover and since it.
+func (m *Model) beforeAfter(s board.SourceState) string {
+	c := m.sheet.CutoverAt
+	if c.IsZero() || s.Group != "metric" || len(s.Series) == 0 {
+		return ""
+	}
+	v := m.snap.Series(s.Series[0].Key)
+	if v == nil {
+		return ""
+	}
+	bm, bp, nb := v.Quantiles(c.Add(-m.deps.Window), c)
+	am, ap, na := v.Quantiles(c, m.now.Add(time.Second))
+	if nb == 0 || na == 0 {
+		return ""
+	}
+	f := func(x float64) string { return widgets.FormatValue(x, s.Unit) }
+	return fmt.Sprintf("before cutover: median %s p95 %s · after: median %s p95 %s", f(bm), f(bp), f(am), f(ap))
 }

@@ -74,7 +74,8 @@ type Model struct {
 	now   time.Time
 
 	focus     pane
-	selected  int // runsheet row
+	selected  int  // runsheet row
+	follow    bool // the selection follows the running checkpoint until the user moves it
 	chartSel  int // charts row
 	eventsOff int // events scroll from newest
 	detail    bool
@@ -109,8 +110,8 @@ func New(d Deps) *Model {
 	m := &Model{deps: d, keys: newKeyMap(), dark: true, done: make(chan struct{})}
 	m.styles = widgets.NewStyles(widgets.Dark(), d.NoColor)
 	m.sub = d.Board.Subscribe()
+	m.follow = true
 	m.refresh()
-	m.selected = m.firstStartable()
 	return m
 }
 
@@ -187,6 +188,9 @@ func (m *Model) refresh() {
 	m.snap = m.deps.Board.Snapshot()
 	m.sheet = m.deps.Sheet()
 	m.now = m.deps.Now()
+	if m.follow {
+		m.selected = m.firstStartable()
+	}
 	if n := len(m.sheet.Checkpoints); m.selected >= n {
 		m.selected = max(0, n-1)
 	}

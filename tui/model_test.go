@@ -186,10 +186,14 @@ func TestStartDoneAndSelection(t *testing.T) {
 	if got := state(m, "announce"); got != runsheet.Done {
 		t.Fatalf("d: announce is %s, want done", got)
 	}
-	press(t, m, "j")
 	if m.selected != 1 {
-		t.Fatalf("j: selected %d, want 1", m.selected)
+		t.Fatalf("after done the selection must follow to the next checkpoint: selected %d, want 1", m.selected)
 	}
+	press(t, m, "j")
+	if m.selected != 2 {
+		t.Fatalf("j: selected %d, want 2", m.selected)
+	}
+	press(t, m, "k")
 	press(t, m, "k", "k")
 	if m.selected != 0 {
 		t.Fatalf("k at the top: selected %d, want 0", m.selected)
@@ -240,7 +244,7 @@ func TestRedGateOffersOverrideWithTypedConfirmation(t *testing.T) {
 	e := newEnv(t, plan(), 3)
 	e.feed(time.Now(), false) // old-primary writable: the freeze gate fails
 	m := newModel(t, e, Operator, 120, 40)
-	press(t, m, "s", "d", "j", "s", "d")
+	press(t, m, "s", "d", "s", "d") // the selection follows to freeze after announce is done
 	if got := state(m, "freeze"); got != runsheet.Running {
 		t.Fatalf("done with a red gate: freeze is %s, want still running", got)
 	}

@@ -68,6 +68,7 @@ func (m *Model) move(d int) {
 	switch m.focus {
 	case paneRunsheet:
 		m.selected = clamp(m.selected+d, 0, len(m.sheet.Checkpoints)-1)
+		m.follow = false
 	case paneCharts:
 		m.chartSel = clamp(m.chartSel+d, 0, len(m.chartRows())-1)
 	case paneEvents:

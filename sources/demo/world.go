@@ -66,7 +66,7 @@ func (w *World) cutoverLoad() float64 {
 		return math.Min(1, d.Seconds()/6)
 	}
 	if d, ok := w.done("dns"); ok {
-		return math.Max(0, 1-d.Seconds()/15)
+		return math.Max(0, 1-d.Seconds()/6)
 	}
 	return 0
 }
