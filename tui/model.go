@@ -76,8 +76,8 @@ type Model struct {
 	focus     pane
 	selected  int  // runsheet row
 	follow    bool // the selection follows the running checkpoint until the user moves it
-	chartSel  int // charts row
-	eventsOff int // events scroll from newest
+	chartSel  int  // charts row
+	eventsOff int  // events scroll from newest
 	detail    bool
 	help      bool
 	modal     *modal
