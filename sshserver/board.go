@@ -58,6 +58,12 @@ func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-ch
 	_, err := b.p.Run()
 	close(done)
 	<-supervised
+	// charm.land/ssh hands every window change to this channel and blocks the session's
+	// requests until it is taken: keep taking them until the session's requests end.
+	go func() {
+		for range winch {
+		}
+	}()
 	s.log.Info("board closed", "user", id.User, "key", id.Fingerprint, "bytes", out.sent.Load(), "why", b.why(err))
 	if b.reason != "" {
 		fmt.Fprintf(sess.Stderr(), "\r\nwarroom: %s\r\n", b.reason)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"charm.land/ssh"
 )
@@ -27,7 +28,10 @@ func (s *Server) onConn(_ ssh.Context, c net.Conn) net.Conn {
 		return nil
 	}
 	s.conns.Add(1)
-	return &countingConn{Conn: c, wire: &s.wire, open: &s.conns}
+	// A connection silent both ways outlives a board session's own idle limit by a minute,
+	// so the session's message comes first. (charm.land/ssh's own IdleTimeout races with
+	// its handshake under the race detector, so the server keeps this itself.)
+	return newCountingConn(c, &s.wire, &s.conns, s.cfg.IdleTimeout.D()+time.Minute)
 }
 
 // onConnFailed logs a connection that never got in (refused keys, handshake errors).
@@ -44,22 +48,65 @@ func (s *Server) publicKeyAuth(_ ssh.Context, key ssh.PublicKey) bool {
 	return s.cfg.AllowAnonymousViewers
 }
 
-// countingConn counts the bytes written to a client connection.
+// countingConn counts the bytes written to a client connection and closes it when nothing
+// was read from or written to it for idle.
 type countingConn struct {
 	net.Conn
 	wire   *atomic.Int64
 	open   *atomic.Int64
+	idle   time.Duration
+	last   atomic.Int64 // unix nanoseconds of the last read or write
+	mu     sync.Mutex
+	timer  *time.Timer
 	closed sync.Once
+}
+
+func newCountingConn(c net.Conn, wire, open *atomic.Int64, idle time.Duration) *countingConn {
+	cc := &countingConn{Conn: c, wire: wire, open: open, idle: idle}
+	cc.touch()
+	cc.mu.Lock()
+	cc.timer = time.AfterFunc(idle, cc.checkIdle)
+	cc.mu.Unlock()
+	return cc
+}
+
+func (c *countingConn) touch() { c.last.Store(time.Now().UnixNano()) }
+
+func (c *countingConn) checkIdle() {
+	left := c.idle - time.Since(time.Unix(0, c.last.Load()))
+	if left > 0 {
+		c.mu.Lock()
+		c.timer.Reset(left)
+		c.mu.Unlock()
+		return
+	}
+	_ = c.Close()
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.touch()
+	}
+	return n, err
 }
 
 func (c *countingConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
+	if n > 0 {
+		c.touch()
+	}
 	c.wire.Add(int64(n))
 	return n, err
 }
 
 func (c *countingConn) Close() error {
-	c.closed.Do(func() { c.open.Add(-1) })
+	c.closed.Do(func() {
+		c.mu.Lock()
+		c.timer.Stop()
+		c.mu.Unlock()
+		c.open.Add(-1)
+	})
 	return c.Conn.Close()
 }
 

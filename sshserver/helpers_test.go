@@ -46,6 +46,12 @@ type testKey struct {
 
 func newKey(t testing.TB, comment string) testKey {
 	t.Helper()
+	k, _ := newKeyWithPrivate(t, comment)
+	return k
+}
+
+func newKeyWithPrivate(t testing.TB, comment string) (testKey, ed25519.PrivateKey) {
+	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +61,7 @@ func newKey(t testing.TB, comment string) testKey {
 		t.Fatal(err)
 	}
 	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " " + comment
-	return testKey{signer: signer, line: line, fp: gossh.FingerprintSHA256(signer.PublicKey())}
+	return testKey{signer: signer, line: line, fp: gossh.FingerprintSHA256(signer.PublicKey())}, priv
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers and readers.

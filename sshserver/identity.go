@@ -59,15 +59,20 @@ func (s *Server) identify(sess ssh.Session) (Identity, bool) {
 	return id, false
 }
 
-// cleanUser keeps a client-chosen name printable and short.
-func cleanUser(u string) string {
+// cleanUser keeps a client-chosen name printable, one word and short.
+func cleanUser(u string) string { return clean(u, false) }
+
+// cleanName keeps a name printable and short; spaces stay.
+func cleanName(u string) string { return clean(u, true) }
+
+func clean(u string, spaces bool) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range u {
 		if n == maxUserLen {
 			break
 		}
-		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+		if !unicode.IsPrint(r) || (unicode.IsSpace(r) && !(spaces && r == ' ')) {
 			r = '_'
 		}
 		b.WriteRune(r)

@@ -94,7 +94,6 @@ func New(a *app.App, cfg config.SSH, opt Options) (*Server, error) {
 		func(srv *ssh.Server) error { srv.AddHostKey(s.signer); return nil },
 		wish.WithVersion("warroom"),
 		wish.WithPublicKeyAuth(s.publicKeyAuth),
-		wish.WithIdleTimeout(cfg.IdleTimeout.D()),
 		ssh.WrapConn(s.onConn),
 		func(srv *ssh.Server) error {
 			srv.HandshakeTimeout = DefaultHandshakeTimeout
@@ -233,7 +232,7 @@ func (s *Server) Watchers() []string { return s.watch.list() }
 // Join counts someone outside SSH (the server's own terminal) among the watchers, as an
 // operator; call the returned function when they leave.
 func (s *Server) Join(name string) (leave func()) {
-	return s.watch.join(cleanUser(name), tui.Operator, "at the server's terminal")
+	return s.watch.join(cleanName(name), tui.Operator, "at the server's terminal")
 }
 
 // Stats are the server's counters, for logs and the benchmark.

@@ -1,0 +1,235 @@
+package sshserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/tui"
+)
+
+func TestShutdownEndsSessionsAndLosesNoTransition(t *testing.T) {
+	op, viewer := newKey(t, "alice"), newKey(t, "bob")
+	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{})
+	alice := f.board("alice", op, 120, 40)
+	bob := f.board("bob", viewer, 120, 40)
+	alice.waitFor("○ announce", 5*time.Second)
+	bob.waitFor("○ announce", 5*time.Second)
+
+	// An operator's transitions keep coming while the server shuts down: every one that was
+	// reported as recorded must be in the journal, and none may be half-written.
+	apply := f.srv.applyFor(Identity{User: "script", Role: tui.Operator, Fingerprint: op.fp})
+	var recorded atomic.Int64
+	var refusedAtExit error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		actions := [2]runsheet.Action{runsheet.Start, runsheet.Reopen}
+		for i := 0; i < 100000; i++ {
+			err := apply(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: actions[i%2]})
+			if err == nil {
+				recorded.Add(1)
+				continue
+			}
+			if strings.Contains(err.Error(), "shutting down") {
+				refusedAtExit = err
+				return
+			}
+			t.Errorf("transition %d: %v", i, err)
+			return
+		}
+	}()
+	for wait := time.Now().Add(10 * time.Second); recorded.Load() < 5; {
+		if time.Now().After(wait) {
+			t.Fatalf("only %d transitions recorded in 10 s", recorded.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := f.stop(); err != nil {
+		t.Fatalf("Serve returned %v", err)
+	}
+	<-done
+	if refusedAtExit == nil {
+		t.Fatal("transitions were still accepted after the server stopped")
+	}
+	for name, c := range map[string]*client{"alice": alice, "bob": bob} {
+		if code := c.exit(5 * time.Second); code != 0 {
+			t.Fatalf("%s: exit status %d, want 0", name, code)
+		}
+		if msg := c.stderr.String(); !strings.Contains(msg, "the server is shutting down") {
+			t.Fatalf("%s was told %q", name, msg)
+		}
+	}
+	var journaled int64
+	for _, line := range f.journalLines() {
+		var tr runsheet.Transition
+		if err := json.Unmarshal([]byte(line), &tr); err != nil {
+			t.Fatalf("journal line %q: %v", line, err)
+		}
+		if strings.HasPrefix(tr.By, "ssh:script ") {
+			journaled++
+		}
+	}
+	if journaled != recorded.Load() {
+		t.Fatalf("%d transitions were reported recorded, the journal holds %d", recorded.Load(), journaled)
+	}
+	t.Logf("%d transitions recorded and journaled across the shutdown", journaled)
+	if st := f.srv.Stats(); st.Sessions != 0 || st.Watchers != 0 {
+		t.Fatalf("after shutdown: %+v", st)
+	}
+}
+
+// gatedConn is a client connection whose reading can be stopped, like a client whose
+// terminal froze or whose network stopped draining.
+type gatedConn struct {
+	net.Conn
+	stalled atomic.Bool
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gatedConn) Read(p []byte) (int, error) {
+	if g.stalled.Load() {
+		<-g.release
+	}
+	return g.Conn.Read(p)
+}
+
+func (g *gatedConn) free() { g.once.Do(func() { close(g.release) }) }
+
+func (f *fixture) dialGated(user string, k testKey) (*gossh.Client, *gatedConn) {
+	f.t.Helper()
+	raw, err := net.Dial("tcp", f.addr)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	g := &gatedConn{Conn: raw, release: make(chan struct{})}
+	c, chans, reqs, err := gossh.NewClientConn(g, f.addr, &gossh.ClientConfig{
+		User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(k.signer)}, HostKeyCallback: gossh.FixedHostKey(f.hostPub),
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return gossh.NewClient(c, chans, reqs), g
+}
+
+func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
+	op, viewer := newKey(t, "alice"), newKey(t, "bob")
+	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{StallTimeout: 2 * time.Second})
+	active := f.board("bob", viewer, 120, 40)
+	conn, gate := f.dialGated("frozen", viewer)
+	frozen := openBoard(t, conn, 300, 100)
+	t.Cleanup(gate.free) // runs before frozen's close, which needs to read
+	active.waitFor("○ announce", 5*time.Second)
+	frozen.waitFor("○ announce", 5*time.Second)
+	gate.stalled.Store(true)
+
+	// The frozen client's screen keeps changing size, so the server owes it a repaint a frame,
+	// far more than the SSH window and the sockets hold; the board keeps changing too.
+	stop := make(chan struct{})
+	var slowest atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(15 * time.Millisecond):
+			}
+			_ = frozen.sess.WindowChange(100-5*(i%2), 300-7*(i%2))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			began := time.Now()
+			f.app.Board.AddEvent(board.Event{Status: sources.OK, Kind: "test", Text: fmt.Sprintf("event %d", i)})
+			if d := int64(time.Since(began)); d > slowest.Load() {
+				slowest.Store(d)
+			}
+		}
+	}()
+	defer func() { close(stop); wg.Wait() }()
+
+	apply := f.srv.applyFor(Identity{User: "alice", Role: tui.Operator, Fingerprint: op.fp})
+	marks := [2]struct {
+		action runsheet.Action
+		shows  string
+	}{{runsheet.Start, "▶ announce"}, {runsheet.Reopen, "○ announce"}}
+	deadline := time.Now().Add(60 * time.Second)
+	for i := 0; !strings.Contains(f.logs.String(), "client took no output"); i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("the frozen client was never found stalled; server log:\n%s", f.logs)
+		}
+		if i%10 == 0 {
+			t.Logf("stats %+v", f.srv.Stats())
+		}
+		m := marks[i%2]
+		if err := apply(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: m.action}); err != nil {
+			t.Fatal(err)
+		}
+		active.waitFor(m.shows, time.Second)
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The stalled session is gone; the other keeps following the board.
+	for f.srv.Stats().Sessions != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := f.srv.Stats().Sessions; n != 1 {
+		t.Fatalf("%d sessions open after the stall, want 1", n)
+	}
+	active.waitFor("watching: 1 (bob (viewer))", 2*time.Second)
+	if d := time.Duration(slowest.Load()); d > time.Second {
+		t.Fatalf("adding a board event took %s while a client was stalled", d)
+	}
+	t.Logf("slowest board event while a client was stalled: %s", time.Duration(slowest.Load()))
+}
+
+func TestWatchersAndJoinLeaveEvents(t *testing.T) {
+	op, viewer := newKey(t, "alice"), newKey(t, "bob")
+	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{})
+	leave := f.srv.Join("root (local)")
+	bob := f.board("bob", viewer, 200, 50)
+	alice := f.board("alice", op, 200, 50)
+	bob.waitFor("watching: 3 (root (local), alice, +1)", 5*time.Second)
+	if got := strings.Join(f.srv.Watchers(), "|"); got != "root (local)|alice|bob (viewer)" {
+		t.Fatalf("watchers = %q", got)
+	}
+	alice.press("q")
+	alice.exit(5 * time.Second)
+	leave()
+	bob.waitFor("watching: 1 (bob (viewer))", 2*time.Second)
+	var texts []string
+	for _, e := range f.app.Board.Snapshot().Events {
+		if e.Kind == "watch" {
+			texts = append(texts, e.Text)
+		}
+	}
+	want := []string{"root (local) joined at the server's terminal as operator", "bob (viewer) joined over ssh as viewer",
+		"alice joined over ssh as operator", "alice left after", "root (local) left after"}
+	if len(texts) != len(want) {
+		t.Fatalf("watch events %q, want %d", texts, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(texts[i], w) {
+			t.Fatalf("watch event %d = %q, want it to start %q", i, texts[i], w)
+		}
+	}
+}
