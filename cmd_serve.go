@@ -53,6 +53,9 @@ func newServeCmd(g *globals) *cobra.Command {
 // runServe runs the sources, the SSH server and (with --local) this terminal's board until a
 // signal; then it ends every session, waits for the journal and stops polling.
 func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
+	// Signals are caught from the start: a SIGTERM during startup still ends things cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	logOut, closeLog, err := serveLog(cmd.ErrOrStderr(), f)
 	if err != nil {
 		return err
@@ -75,8 +78,6 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
 	runCtx, stopRun := context.WithCancel(context.Background())
 	polled := make(chan struct{})
 	go func() { a.Run(runCtx); close(polled) }()
