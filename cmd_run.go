@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
@@ -78,6 +79,9 @@ func runBoard(parent context.Context, a *app.App) error {
 	go func() { a.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 
+	if stop := startProfile(); stop != nil {
+		defer stop()
+	}
 	m := tui.New(localDeps(a))
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx))
@@ -112,4 +116,22 @@ func osUser() string {
 func configError(cmd *cobra.Command, err error) error {
 	fmt.Fprintln(cmd.ErrOrStderr(), err)
 	return exitError{code: 1}
+}
+
+// startProfile writes a CPU profile to $WARROOM_CPUPROFILE while the board runs, for the
+// measurements in docs/performance.md. It returns nil when the variable is not set.
+func startProfile() func() {
+	path := os.Getenv("WARROOM_CPUPROFILE")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -84,8 +84,6 @@ type Model struct {
 	flash     flash
 	quitting  bool
 
-	lastFrame time.Time // when the feed last delivered a frame; touched only by the feed
-
 	chartsCache    []string
 	chartsCacheKey chartsKey
 }
@@ -150,29 +148,28 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.waitFrame(), tick(m.deps.Now()), tea.RequestBackgroundColor)
 }
 
-// FrameGap is the shortest time between two frames drawn for new board versions: sources
-// that answer within it share one frame, so a screen (or an SSH viewer) is redrawn at most
-// four times a second however many sources there are.
-const FrameGap = 250 * time.Millisecond
+// FrameGap is how often, at most, a frame is drawn for new board versions. Frames fall on
+// whole multiples of it, so sources that answer within one gap share a frame and the frame
+// on the second coincides with the clock's tick: a screen (or an SSH viewer) is redrawn at
+// most twice a second however many sources there are, and a change shows within FrameGap.
+const FrameGap = 500 * time.Millisecond
 
-// waitFrame waits for the board's next version, no sooner than FrameGap after the last
-// frame. The wait ends with the session.
+// waitFrame waits for the board's next version, then for the next multiple of FrameGap.
+// The wait ends with the session.
 func (m *Model) waitFrame() tea.Cmd {
-	sub, done, last := m.sub, m.done, &m.lastFrame
+	sub, done := m.sub, m.done
 	return func() tea.Msg {
 		select {
 		case <-sub.C():
 		case <-done:
 			return nil
 		}
-		if wait := FrameGap - time.Since(*last); wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-done:
-				return nil
-			}
+		now := time.Now()
+		select {
+		case <-time.After(now.Truncate(FrameGap).Add(FrameGap).Sub(now)):
+		case <-done:
+			return nil
 		}
-		*last = time.Now()
 		return frameMsg{}
 	}
 }
