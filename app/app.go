@@ -26,8 +26,8 @@ type App struct {
 	Jobs   []sources.Job
 	// jobSources lists, for each job, the sources it reports for.
 	jobSources [][]string
-	Expect *sources.Expectations
-	Window time.Duration // how much history the charts show
+	Expect     *sources.Expectations
+	Window     time.Duration // how much history the charts show
 
 	world   *demo.World
 	datadog *datadog.Client
