@@ -235,3 +235,26 @@ func TestInitNeverOverwrites(t *testing.T) {
 		t.Fatalf("version: %q", out)
 	}
 }
+
+// check and checkpoint list read the journal but never create or change it, so they work
+// where the journal's folder is not writable (a monitoring user).
+func TestCheckNeverWritesTheJournal(t *testing.T) {
+	srv, _ := api(t)
+	path := writeConfig(t, "title: RO\nhealth:\n  - name: api\n    url: "+srv.URL+"/\n"+runsheetYAML)
+	journal := filepath.Join(filepath.Dir(path), "warroom.journal")
+	if _, _, code := run(t, "check", "-c", path); code != 0 {
+		t.Fatalf("check exited %d", code)
+	}
+	if _, err := os.Stat(journal); !os.IsNotExist(err) {
+		t.Fatalf("check created the journal: %v", err)
+	}
+	if _, stderr, code := run(t, "checkpoint", "smoke", "start", "-c", path); code != 0 {
+		t.Fatal(stderr)
+	}
+	before, _ := os.ReadFile(journal)
+	out, _, code := run(t, "checkpoint", "list", "-c", path)
+	after, _ := os.ReadFile(journal)
+	if code != 0 || !strings.Contains(out, "running") || !bytes.Equal(before, after) {
+		t.Fatalf("list: code %d out %q; journal changed: %v", code, out, !bytes.Equal(before, after))
+	}
+}

@@ -6,7 +6,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -57,7 +61,14 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	}
 	a.mapJobs(infos)
 	a.Board = board.New(infos, board.Options{Now: opt.Now})
-	sheet, err := runsheet.Open(cfg.Runsheet, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
+	rs := cfg.Runsheet
+	if opt.ReadOnly {
+		if rs.Journal, err = a.readOnlyCopy(rs.Journal); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	sheet, err := runsheet.Open(rs, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -217,14 +228,37 @@ func (a *App) tick(ctx context.Context) {
 	}
 }
 
+// readOnlyCopy copies the journal (when there is one) into a temporary folder that Close
+// removes, so that check and checkpoint list never create or lock the real one and work
+// where it is not writable.
+func (a *App) readOnlyCopy(journal string) (string, error) {
+	dir, err := os.MkdirTemp("", "warroom-check-")
+	if err != nil {
+		return "", err
+	}
+	a.closers = append(a.closers, closerFunc(func() error { return os.RemoveAll(dir) }))
+	dst := filepath.Join(dir, "journal")
+	data, err := os.ReadFile(journal)
+	if errors.Is(err, fs.ErrNotExist) {
+		return dst, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the journal: %w", err)
+	}
+	return dst, os.WriteFile(dst, data, 0o600)
+}
+
 // Close releases connections and the journal.
 func (a *App) Close() error {
 	var errs []error
+	if a.Sheet != nil {
+		errs = append(errs, a.Sheet.Close())
+	}
 	for _, c := range a.closers {
 		errs = append(errs, c.Close())
 	}
-	if a.Sheet != nil {
-		errs = append(errs, a.Sheet.Close())
+	if a.datadog != nil {
+		a.datadog.Close()
 	}
 	return errors.Join(errs...)
 }
