@@ -133,7 +133,7 @@ func install(ctx context.Context, datadir string) error {
 		return err
 	}
 	args := []string{"--no-defaults", "--datadir=" + datadir, "--auth-root-authentication-method=normal",
-		"--skip-test-db", "--innodb-log-file-size=8M"}
+		"--skip-test-db", "--innodb-log-file-size=8M", "--innodb-use-native-aio=0"}
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root")
 	}
@@ -141,7 +141,7 @@ func install(ctx context.Context, datadir string) error {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("mariadb-install-db: %w: %s", err, tail(string(out), 800))
+		return fmt.Errorf("mariadb-install-db: %w: %s%s", err, errorLines(string(out)), tail(string(out), 800))
 	}
 	return nil
 }
@@ -160,6 +160,9 @@ func (s *Server) Start(ctx context.Context) error {
 		"--port=" + strconv.Itoa(s.Port), "--bind-address=127.0.0.1", "--server-id=" + strconv.Itoa(s.ServerID),
 		"--log-bin=bin", "--log-slave-updates", "--gtid-strict-mode=1", "--binlog-format=ROW",
 		"--skip-name-resolve", "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=24M",
+		// Native AIO contexts are a machine-wide limit (fs.aio-max-nr) that parallel test
+		// binaries, each with its own servers, can run out of on a shared CI machine.
+		"--innodb-use-native-aio=0",
 		"--performance-schema=OFF", "--pid-file=" + filepath.Join(s.Dir, "mysqld.pid"),
 		"--log-error=" + s.LogFile(), "--max-connections=60", "--skip-slave-start"}
 	if os.Geteuid() == 0 {
@@ -274,4 +277,18 @@ func freePort() (int, error) {
 		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
 	}
 	return addr.Port, nil
+}
+
+// errorLines picks the lines of a tool's output that say what went wrong (they come before
+// the long help text that the tail shows).
+func errorLines(out string) string {
+	var b strings.Builder
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if n < 8 && (strings.Contains(l, "ERROR") || strings.Contains(l, "[Error]") || strings.Contains(l, "failed")) {
+			b.WriteString(l + "\n")
+			n++
+		}
+	}
+	return b.String()
 }
