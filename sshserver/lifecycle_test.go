@@ -233,3 +233,47 @@ func TestWatchersAndJoinLeaveEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestEndOfInputKeepsTheBoardAndAClosedChannelEndsIt(t *testing.T) {
+	viewer := newKey(t, "wall")
+	f := start(t, keysConfig(nil, []testKey{viewer}), Options{})
+	conn, err := f.dial("wall", gossh.PublicKeys(viewer.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Like `ssh -tt host < /dev/null` on a wall screen: no stdin, so the client sends EOF.
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scr := newScreen(120, 40)
+	sess.Stdout = scr
+	if err := sess.RequestPty("xterm", 40, 120, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, scr: scr}
+	c.waitFor("RUNSHEET", 5*time.Second)
+	apply := f.srv.applyFor(Identity{User: "alice", Role: tui.Operator, Fingerprint: "SHA256:x"})
+	if err := apply(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: runsheet.Start}); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("▶ announce", 2*time.Second) // still following the board after its input ended
+
+	// Closing the session's channel, with the connection kept (as a multiplexing client
+	// does), ends the board on the server.
+	sess.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.srv.Stats().Sessions != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := f.srv.Stats().Sessions; n != 0 {
+		t.Fatalf("%d sessions still open after the client closed its channel", n)
+	}
+	if got := f.srv.Stats().Connections; got != 1 {
+		t.Fatalf("%d connections open, want the client's one", got)
+	}
+}
