@@ -25,6 +25,7 @@ title: warroom lab cutover
 defaults:
   interval: 1s
   timeout: 1s
+  window: 10m                  # the charts show the last ten minutes
 databases:
   - name: old-primary
     dsn: {{.OldDSN}}

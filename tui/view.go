@@ -179,10 +179,12 @@ func hms(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// short formats a duration as "32m", "1h05m" or "40s".
+// short formats a duration as "32m", "1h", "1h05m" or "40s".
 func short(d time.Duration) string {
 	d = d.Round(time.Second)
 	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", int(d.Hours()))
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	case d >= time.Minute:
