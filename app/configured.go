@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/sources"
@@ -37,7 +38,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		interval, timeout := pick(db.Interval.D(), cfg.Defaults.Interval.D()), pick(db.Timeout.D(), cfg.Defaults.Timeout.D())
 		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
 		infos = append(infos, board.Info{Name: db.Name, Kind: "mysql", Group: "db", Unit: "s", Interval: interval,
-			Threshold: limits(db.Lag.Warn.D(), db.Lag.Crit.D(), 1)})
+			Threshold: sources.DurationThreshold(db.Lag.Warn.D(), db.Lag.Crit.D(), time.Second)})
 	}
 	for _, h := range cfg.Health {
 		src, err := health.New(h, cfg.Defaults)
@@ -50,7 +51,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		interval, timeout := pick(h.Interval.D(), cfg.Defaults.Interval.D()), pick(h.Timeout.D(), cfg.Defaults.Timeout.D())
 		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
 		infos = append(infos, board.Info{Name: h.Name, Kind: h.Kind(), Group: "health", Unit: "ms", Interval: interval,
-			Threshold: limits(h.Latency.Warn.D(), h.Latency.Crit.D(), 1000)})
+			Threshold: sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond)})
 	}
 	return infos, nil
 }

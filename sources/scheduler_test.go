@@ -237,3 +237,14 @@ func TestBatchBacksOffOnlyWhenAllFail(t *testing.T) {
 		t.Fatal("the batch was not polled")
 	}
 }
+
+func TestDurationThreshold(t *testing.T) {
+	ms := DurationThreshold(500*time.Millisecond, 2*time.Second, time.Millisecond)
+	if *ms.Warn != 500 || *ms.Crit != 2000 || ms.Status(600) != Warn {
+		t.Fatalf("latency threshold in ms: %v %v", *ms.Warn, *ms.Crit)
+	}
+	s := DurationThreshold(0, 30*time.Second, time.Second)
+	if s.Warn != nil || *s.Crit != 30 || s.Status(29) != OK {
+		t.Fatal("a zero warn must not be checked; crit 30s is 30")
+	}
+}

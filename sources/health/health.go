@@ -31,7 +31,7 @@ func New(h config.Health, d config.Defaults) (sources.Source, error) {
 		name:    h.Name,
 		kind:    h.Kind(),
 		timeout: timeoutOf(h, d),
-		limits:  latencyLimits(h.Latency),
+		limits:  sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond),
 	}
 	switch base.kind {
 	case "tcp":
@@ -85,17 +85,6 @@ func timeoutOf(h config.Health, d config.Defaults) time.Duration {
 		return d.Timeout.D()
 	}
 	return DefaultTimeout
-}
-
-func latencyLimits(l config.DurationLimits) sources.Threshold {
-	var t sources.Threshold
-	if l.Warn > 0 {
-		t.Warn = sources.Float(millis(l.Warn.D()))
-	}
-	if l.Crit > 0 {
-		t.Crit = sources.Float(millis(l.Crit.D()))
-	}
-	return t
 }
 
 // millis converts d to milliseconds, kept to microsecond precision.

@@ -62,7 +62,7 @@ func New(db config.Database, all []config.Database, d config.Defaults, exp *sour
 	if s.hb, err = newHeartbeat(db.Heartbeat); err != nil {
 		return nil, fmt.Errorf("database %q: %w", db.Name, err)
 	}
-	s.lag = limits(db.Lag)
+	s.lag = sources.DurationThreshold(db.Lag.Warn.D(), db.Lag.Crit.D(), time.Second)
 	if exp == nil {
 		s.exp = sources.NewExpectations(map[string]string{db.Name: db.Expect})
 	}
@@ -99,17 +99,6 @@ func find(all []config.Database, name string) (config.Database, bool) {
 		}
 	}
 	return config.Database{}, false
-}
-
-func limits(l config.DurationLimits) sources.Threshold {
-	var t sources.Threshold
-	if l.Warn > 0 {
-		t.Warn = sources.Float(l.Warn.D().Seconds())
-	}
-	if l.Crit > 0 {
-		t.Crit = sources.Float(l.Crit.D().Seconds())
-	}
-	return t
 }
 
 // Name is the database's configured name.
