@@ -258,3 +258,31 @@ func TestCheckNeverWritesTheJournal(t *testing.T) {
 		t.Fatalf("list: code %d out %q; journal changed: %v", code, out, !bytes.Equal(before, after))
 	}
 }
+
+// With datadog.events on, a checkpoint changed from a script is posted as a Datadog event
+// before the command exits.
+func TestCheckpointTransitionPostsADatadogEvent(t *testing.T) {
+	dd := ddtest.NewServer(t)
+	path := writeConfig(t, fmt.Sprintf(`title: Events
+datadog:
+  url: %s
+  api_key: %s
+  events: true
+runsheet:
+  checkpoints:
+    - {id: dns, title: DNS switched, owner: infra}
+`, dd.URL, ddtest.APIKey))
+	if _, stderr, code := run(t, "checkpoint", "dns", "start", "-c", path); code != 0 {
+		t.Fatal(stderr)
+	}
+	evs := dd.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events posted, want 1", len(evs))
+	}
+	body := fmt.Sprintf("%+v", evs[0])
+	for _, want := range []string{"warroom", "runsheet:dns", "owner:infra", "DNS switched"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("event lacks %q: %s", want, body)
+		}
+	}
+}

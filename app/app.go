@@ -37,6 +37,7 @@ type App struct {
 	datadog *datadog.Client
 	closers []io.Closer
 	hooks   []func(runsheet.Transition)
+	inHooks sync.WaitGroup // hooks still running (Close waits a little for them)
 	now     func() time.Time
 }
 
@@ -155,7 +156,11 @@ func (a *App) Apply(ctx context.Context, t runsheet.Transition) error {
 		return err
 	}
 	for _, h := range a.hooks {
-		go h(t)
+		a.inHooks.Add(1)
+		go func() {
+			defer a.inHooks.Done()
+			h(t)
+		}()
 	}
 	return nil
 }
@@ -250,6 +255,14 @@ func (a *App) readOnlyCopy(journal string) (string, error) {
 
 // Close releases connections and the journal.
 func (a *App) Close() error {
+	// A script's `warroom checkpoint` exits right after its transition: give the Datadog
+	// event a moment to be posted, but never hang on it.
+	done := make(chan struct{})
+	go func() { a.inHooks.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 	var errs []error
 	if a.Sheet != nil {
 		errs = append(errs, a.Sheet.Close())

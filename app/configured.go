@@ -16,12 +16,15 @@ import (
 func (a *App) buildConfigured() ([]board.Info, error) {
 	cfg := a.Config
 	var infos []board.Info
-	if len(cfg.Metrics) > 0 {
+	if cfg.Datadog != nil && (len(cfg.Metrics) > 0 || cfg.Datadog.Events) {
 		dd, err := datadog.New(*cfg.Datadog, cfg.Metrics)
 		if err != nil {
 			return nil, fmt.Errorf("datadog: %w", err)
 		}
 		a.datadog = dd
+	}
+	if len(cfg.Metrics) > 0 {
+		dd := a.datadog
 		job := dd.Job()
 		a.Jobs = append(a.Jobs, job)
 		for _, m := range cfg.Metrics {
