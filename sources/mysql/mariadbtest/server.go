@@ -170,7 +170,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	args = append(args, s.Extra...)
 	cmd := exec.Command(bin, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	setProcAttr(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("%s: start mariadbd: %w", s.Name, err)
 	}
@@ -226,7 +226,7 @@ func (s *Server) signal(sig syscall.Signal, wait time.Duration) error {
 	if s.cmd == nil {
 		return nil
 	}
-	_ = syscall.Kill(-s.cmd.Process.Pid, sig)
+	killGroup(s.cmd, sig)
 	select {
 	case <-s.done:
 		s.cmd = nil
