@@ -206,7 +206,7 @@ func (m *Model) overlay(screen []string, box string) []string {
 
 func (m *Model) boxStyle() lipgloss.Style {
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).
-		BorderForeground(m.styles.Theme.Accent).Padding(0, 1).MaxWidth(max(m.width, 10))
+		BorderForeground(m.styles.Theme.Accent).Padding(0, 1).MaxWidth(max(m.width, 1))
 }
 
 // modalBox draws the open dialog.

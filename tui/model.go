@@ -5,6 +5,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -74,8 +75,9 @@ type Model struct {
 	now   time.Time
 
 	focus     pane
-	selected  int  // runsheet row
-	follow    bool // the selection follows the running checkpoint until the user moves it
+	selID     string // the selected checkpoint
+	follow    bool   // the selection follows the running checkpoint until the user moves it
+	pending   bool   // a transition is being recorded
 	chartSel  int  // charts row
 	eventsOff int  // events scroll from newest
 	detail    bool
@@ -185,27 +187,7 @@ func (m *Model) refresh() {
 	m.snap = m.deps.Board.Snapshot()
 	m.sheet = m.deps.Sheet()
 	m.now = m.deps.Now()
-	if m.follow {
-		m.selected = m.firstStartable()
-	}
-	if n := len(m.sheet.Checkpoints); m.selected >= n {
-		m.selected = max(0, n-1)
-	}
-}
-
-// firstStartable is the first checkpoint that is running, or else can start.
-func (m *Model) firstStartable() int {
-	for i, c := range m.sheet.Checkpoints {
-		if c.State == runsheet.Running {
-			return i
-		}
-	}
-	for i, c := range m.sheet.Checkpoints {
-		if c.State == runsheet.Pending && c.CanStart {
-			return i
-		}
-	}
-	return 0
+	m.keepSelection()
 }
 
 // Update changes the model for one message. It does no I/O: transitions are commands.
@@ -227,7 +209,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refresh()
 		return m, m.waitFrame()
 	case tickMsg:
+		// Elapsed time, forecast and gate holds move with the clock, not only with new data.
 		m.now = time.Time(msg)
+		m.sheet = m.deps.Sheet()
+		m.keepSelection()
 		return m, tick(m.now)
 	case appliedMsg:
 		return m, m.applied(msg)
@@ -239,15 +224,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // applied reports a transition's outcome in the status line.
 func (m *Model) applied(msg appliedMsg) tea.Cmd {
-	if msg.err != nil {
-		if refused, ok := msg.err.(*runsheet.Refused); ok && msg.t.Action == runsheet.Finish && !msg.t.Force && m.gateBlocks(msg.t.Checkpoint) {
+	m.pending = false
+	var refused *runsheet.Refused
+	switch {
+	case errors.As(msg.err, &refused):
+		if msg.t.Action == runsheet.Finish && !msg.t.Force && m.gateBlocks(msg.t.Checkpoint) {
 			m.modal = newOverride(msg.t.Checkpoint, refused.Reason)
 			return nil
 		}
-		m.setFlash("refused: "+msg.err.Error(), widgets.LevelCrit)
+		m.setFlash("refused: "+refused.Reason, widgets.LevelCrit)
+		return nil
+	case msg.err != nil:
+		m.setFlash("NOT RECORDED: "+msg.err.Error(), widgets.LevelCrit)
 		return nil
 	}
 	m.setFlash(string(msg.t.Action)+" "+msg.t.Checkpoint+" recorded", widgets.LevelOK)
+	if msg.t.Checkpoint == m.selID && (msg.t.Action == runsheet.Finish || msg.t.Action == runsheet.Skip) {
+		m.follow = true // that step is over: the selection goes on to the next
+	}
 	m.refresh()
 	return nil
 }
@@ -263,13 +257,15 @@ func (m *Model) gateBlocks(id string) bool {
 }
 
 func (m *Model) setFlash(text string, l widgets.Level) {
-	m.flash = flash{text: text, level: l, until: m.deps.Now().Add(6 * time.Second)}
+	m.flash = flash{text: text, level: l, until: m.deps.Now().Add(10 * time.Second)}
 }
 
 // applyCmd journals a transition outside Update.
 func (m *Model) applyCmd(t runsheet.Transition) tea.Cmd {
 	apply := m.deps.Apply
 	t.By = m.deps.User
+	m.pending = true
+	m.setFlash("recording "+string(t.Action)+" "+t.Checkpoint+"…", widgets.LevelUnknown)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

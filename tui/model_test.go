@@ -175,8 +175,8 @@ func state(m *Model, id string) runsheet.State {
 func TestStartDoneAndSelection(t *testing.T) {
 	e := newEnv(t, plan(), 3)
 	m := newModel(t, e, Operator, 120, 40)
-	if m.focus != paneRunsheet || m.selected != 0 {
-		t.Fatalf("runsheet must have focus with the first startable checkpoint selected: focus %d sel %d", m.focus, m.selected)
+	if m.focus != paneRunsheet || m.index() != 0 {
+		t.Fatalf("runsheet must have focus with the first startable checkpoint selected: focus %d sel %d", m.focus, m.index())
 	}
 	press(t, m, "s")
 	if got := state(m, "announce"); got != runsheet.Running {
@@ -186,17 +186,17 @@ func TestStartDoneAndSelection(t *testing.T) {
 	if got := state(m, "announce"); got != runsheet.Done {
 		t.Fatalf("d: announce is %s, want done", got)
 	}
-	if m.selected != 1 {
-		t.Fatalf("after done the selection must follow to the next checkpoint: selected %d, want 1", m.selected)
+	if m.index() != 1 {
+		t.Fatalf("after done the selection must follow to the next checkpoint: selected %d, want 1", m.index())
 	}
 	press(t, m, "j")
-	if m.selected != 2 {
-		t.Fatalf("j: selected %d, want 2", m.selected)
+	if m.index() != 2 {
+		t.Fatalf("j: selected %d, want 2", m.index())
 	}
 	press(t, m, "k")
 	press(t, m, "k", "k")
-	if m.selected != 0 {
-		t.Fatalf("k at the top: selected %d, want 0", m.selected)
+	if m.index() != 0 {
+		t.Fatalf("k at the top: selected %d, want 0", m.index())
 	}
 	press(t, m, "u")
 	if got := state(m, "announce"); got != runsheet.Pending {
@@ -407,5 +407,51 @@ func TestSideBySideWhenWideStackedWhenNarrow(t *testing.T) {
 	}
 	if sameLine(narrow) || !strings.Contains(narrow, "RUNSHEET") {
 		t.Fatalf("at 100 columns they must be stacked:\n%s", narrow)
+	}
+}
+
+// Every way out of the rollback dialog but a deliberate y cancels it.
+func TestRollbackDialogOnlyYesRollsBack(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	m := newModel(t, e, Operator, 120, 40)
+	press(t, m, "s", "d")
+	for _, k := range []string{"ctrl+c", "enter", "esc", "q", "n"} {
+		press(t, m, "R", k)
+		if m.modal != nil || e.sheet.View().RollingBack || m.quitting {
+			t.Fatalf("R then %s: rolled back or left a dialog open", k)
+		}
+	}
+}
+
+// While rolling back, the keys act on the rollback plan that is on screen.
+func TestRollbackModeSelectsShownSteps(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	e.feed(time.Now(), true)
+	m := newModel(t, e, Operator, 120, 40)
+	press(t, m, "s", "d", "s", "d", "R", "y")
+	cp, ok := m.selectedCheckpoint()
+	if !ok || cp.ID != "freeze" {
+		t.Fatalf("rolling back, the selection is %q (shown: %v); want the last done step, freeze", cp.ID, ok)
+	}
+	press(t, m, "j")
+	if cp, _ := m.selectedCheckpoint(); cp.ID != "announce" {
+		t.Fatalf("j in the rollback plan selected %q, want announce", cp.ID)
+	}
+	press(t, m, "j")
+	if cp, _ := m.selectedCheckpoint(); cp.ID != "announce" {
+		t.Fatalf("j past the end of the rollback plan selected %q (a step not shown)", cp.ID)
+	}
+}
+
+// The header's elapsed time moves with the clock even when no source reports.
+func TestClockTickRefreshesTiming(t *testing.T) {
+	e := newEnv(t, plan(), 0)
+	m := newModel(t, e, Operator, 120, 40)
+	press(t, m, "s")
+	before := m.sheet.Elapsed
+	time.Sleep(1100 * time.Millisecond)
+	m.Update(tickMsg(time.Now()))
+	if m.sheet.Elapsed <= before {
+		t.Fatalf("elapsed %v after a tick, was %v: the header froze", m.sheet.Elapsed, before)
 	}
 }

@@ -67,8 +67,7 @@ func (m *Model) quit() tea.Cmd {
 func (m *Model) move(d int) {
 	switch m.focus {
 	case paneRunsheet:
-		m.selected = clamp(m.selected+d, 0, len(m.sheet.Checkpoints)-1)
-		m.follow = false
+		m.moveSelection(d)
 	case paneCharts:
 		m.chartSel = clamp(m.chartSel+d, 0, len(m.chartRows())-1)
 	case paneEvents:
@@ -99,6 +98,10 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFlash("read-only session: viewers cannot change checkpoints — ask an operator", widgets.LevelWarn)
 		return nil
 	}
+	if m.pending {
+		m.setFlash("still recording the last change…", widgets.LevelWarn)
+		return nil
+	}
 	if key.Matches(msg, k.Rollback) {
 		if m.sheet.RollingBack {
 			return m.applyCmd(runsheet.Transition{Action: runsheet.Resume})
@@ -126,27 +129,27 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) selectedCheckpoint() (runsheet.Checkpoint, bool) {
-	if m.selected < 0 || m.selected >= len(m.sheet.Checkpoints) {
-		return runsheet.Checkpoint{}, false
-	}
-	return m.sheet.Checkpoints[m.selected], true
-}
-
 // modalKey gives a key to the open dialog.
 func (m *Model) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 	d := m.modal
 	switch d.kind {
-	case confirmQuit, confirmRollback:
+	case confirmQuit:
 		switch msg.String() {
-		case "y", "Y", "enter", "ctrl+c":
+		case "y", "Y", "enter", "ctrl+c", "q":
 			m.modal = nil
-			if d.kind == confirmQuit {
-				m.quitting = true
-				return tea.Quit
-			}
+			m.quitting = true
+			return tea.Quit
+		case "n", "N", "esc":
+			m.modal = nil
+		}
+		return nil
+	case confirmRollback:
+		// Only a deliberate y rolls back; every way out of a dialog cancels.
+		switch msg.String() {
+		case "y", "Y":
+			m.modal = nil
 			return m.applyCmd(runsheet.Transition{Action: runsheet.Rollback})
-		case "n", "N", "esc", "q":
+		case "n", "N", "esc", "q", "ctrl+c", "enter":
 			m.modal = nil
 		}
 		return nil

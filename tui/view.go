@@ -205,10 +205,7 @@ func (m *Model) sheetPane(w, h int) []string {
 	}
 	out := []string{fit(title, w)}
 	listH := h - 2
-	items := m.sheet.Checkpoints
-	if m.sheet.RollingBack {
-		items = rollbackPlan(items)
-	}
+	items := m.items()
 	// With room to spare under the list, the selected checkpoint's details (gate, command,
 	// rollback) are shown there, so they are one glance away.
 	var detail []string
@@ -219,7 +216,7 @@ func (m *Model) sheetPane(w, h int) []string {
 			listH = len(items) + 1
 		}
 	}
-	out = append(out, exact(st.CheckpointList(items, m.selectedIn(items), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	out = append(out, exact(st.CheckpointList(items, m.shownSelection(), w, max(listH, 0), m.now), w, max(listH, 0))...)
 	out = append(out, detail...)
 	for len(out) < h-1 {
 		out = append(out, strings.Repeat(" ", w))
@@ -228,18 +225,12 @@ func (m *Model) sheetPane(w, h int) []string {
 	return lines(strings.Join(out[:min(len(out), max(h, 0))], "\n"), w, max(h, 0))
 }
 
-// selectedIn maps the selection onto items (the rollback plan reorders them).
-func (m *Model) selectedIn(items []runsheet.Checkpoint) int {
-	cp, ok := m.selectedCheckpoint()
-	if !ok || m.focus != paneRunsheet {
+// shownSelection is the row to highlight: the selected one while the runsheet has focus.
+func (m *Model) shownSelection() int {
+	if m.focus != paneRunsheet {
 		return -1
 	}
-	for i, c := range items {
-		if c.ID == cp.ID {
-			return i
-		}
-	}
-	return -1
+	return m.index()
 }
 
 // rollbackPlan is the done checkpoints, last first: what rolling back has to undo.
