@@ -78,8 +78,8 @@ type Model struct {
 	selID     string // the selected checkpoint
 	follow    bool   // the selection follows the running checkpoint until the user moves it
 	pending   bool   // a transition is being recorded
-	chartSel  int  // charts row
-	eventsOff int  // events scroll from newest
+	chartSel  int    // charts row
+	eventsOff int    // events scroll from newest
 	detail    bool
 	help      bool
 	modal     *modal
