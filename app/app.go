@@ -38,6 +38,8 @@ type App struct {
 	closers []io.Closer
 	hooks   []func(runsheet.Transition)
 	inHooks sync.WaitGroup // hooks still running (Close waits a little for them)
+	hookMu  sync.Mutex     // guards closed against Apply starting hooks during Close
+	closed  bool
 	now     func() time.Time
 }
 
@@ -89,6 +91,7 @@ func (a *App) mapJobs(infos []board.Info) {
 				a.jobSources[i] = append(a.jobSources[i], in.Name)
 			}
 		}
+		a.Jobs[i].Sources = a.jobSources[i]
 	}
 }
 
@@ -154,6 +157,11 @@ func (a *App) Apply(ctx context.Context, t runsheet.Transition) error {
 	}
 	if err := a.Sheet.Apply(ctx, t); err != nil {
 		return err
+	}
+	a.hookMu.Lock()
+	defer a.hookMu.Unlock()
+	if a.closed {
+		return nil // recorded; the process is closing and its hooks are done
 	}
 	for _, h := range a.hooks {
 		a.inHooks.Add(1)
@@ -257,6 +265,9 @@ func (a *App) readOnlyCopy(journal string) (string, error) {
 func (a *App) Close() error {
 	// A script's `warroom checkpoint` exits right after its transition: give the Datadog
 	// event a moment to be posted, but never hang on it.
+	a.hookMu.Lock()
+	a.closed = true
+	a.hookMu.Unlock()
 	done := make(chan struct{})
 	go func() { a.inHooks.Wait(); close(done) }()
 	select {

@@ -12,6 +12,7 @@ import (
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/widgets"
 )
 
 // CheckReport is the `check --json` document, version 1. Its shape is a public interface.
@@ -155,7 +156,7 @@ func (r CheckReport) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "%s\t%s\n", r.Title, strings.ToUpper(r.Status))
 	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATUS\tVALUE\tERROR")
 	for _, s := range r.Sources {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", clean(s.Name), s.Kind, s.Status, formatValue(s.Value, s.Unit), clean(s.Error))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", widgets.Sanitize(s.Name), s.Kind, s.Status, formatValue(s.Value, s.Unit), widgets.Sanitize(s.Error))
 	}
 	if len(r.Checkpoints) > 0 {
 		fmt.Fprintln(tw, "\nCHECKPOINT\tSTATE\tGATE\tBY\t")
@@ -166,7 +167,7 @@ func (r CheckReport) WriteTable(w io.Writer) error {
 			} else if c.Gate != "" {
 				gate = "unknown"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", clean(c.ID), c.State, gate, clean(c.By))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", widgets.Sanitize(c.ID), c.State, gate, widgets.Sanitize(c.By))
 		}
 	}
 	return tw.Flush()
@@ -179,16 +180,6 @@ func formatValue(v *float64, unit string) string {
 	return strings.TrimSpace(fmt.Sprintf("%.4g %s", *v, unit))
 }
 
-// clean strips control characters from outside text before it reaches a terminal.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // WaitGate polls the sources and evaluates the checkpoint's gate until it is green, red, or
 // has had its hold time plus a minute to become green. Progress lines go to w.
 func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
@@ -196,6 +187,12 @@ func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
 	jobs := a.jobsFor(a.Sheet.GateSources(id))
 	if len(jobs) == 0 {
 		return nil // no gate, or a gate on checkpoints only
+	}
+	// Poll no more often than the sources' own intervals (Datadog's rate limit is shared
+	// with every board watching the same organisation).
+	every := time.Second
+	for _, j := range jobs {
+		every = max(every, j.Interval)
 	}
 	for first := true; ; first = false {
 		for _, r := range sources.PollOnce(ctx, jobs) {
@@ -216,7 +213,7 @@ func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Second):
+		case <-time.After(every):
 		}
 	}
 }

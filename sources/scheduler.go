@@ -84,6 +84,7 @@ type pollDone struct {
 	started time.Time
 	failed  bool
 	nextIn  time.Duration
+	hung    <-chan struct{} // non-nil when the poll ignored its timeout; closed when it returns
 }
 
 func (s *Scheduler) loop(ctx context.Context, i int) {
@@ -96,12 +97,13 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 	timer := time.NewTimer(time.Duration(rand.Int64N(int64(spread(job.Interval)) + 1)))
 	defer timer.Stop()
 	running := false
+	var hung <-chan struct{} // a poll that outlived its timeout and is still running
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case d := <-done:
-			running = false
+			running, hung = false, d.hung
 			delay := job.Interval
 			if d.failed {
 				n := c.failures.Add(1)
@@ -114,7 +116,15 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 			}
 			resetTimer(timer, time.Until(slot(d.started.Add(jitter(delay)))))
 		case <-timer.C:
-			if running {
+			if hung != nil {
+				select {
+				case <-hung:
+					hung = nil
+				default:
+				}
+			}
+			if running || hung != nil {
+				// Never two polls at once, not even after one was given up on.
 				c.skipped.Add(1)
 				timer.Reset(job.Interval)
 				continue
@@ -136,10 +146,10 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 func (s *Scheduler) poll(ctx context.Context, job Job, started time.Time) pollDone {
 	pctx, cancel := context.WithTimeout(ctx, job.Timeout)
 	defer cancel()
-	reports := runBounded(pctx, job)
+	reports, hung := runBounded(pctx, job)
 	// A batch backs off only when every report in it failed: one metric's bad query must not
 	// slow the others.
-	d := pollDone{started: started, failed: len(reports) > 0}
+	d := pollDone{started: started, failed: len(reports) > 0, hung: hung}
 	at := s.now()
 	for _, r := range reports {
 		if !r.Result.Failed {
@@ -155,22 +165,37 @@ func (s *Scheduler) poll(ctx context.Context, job Job, started time.Time) pollDo
 	return d
 }
 
-// runBounded runs the job's poll but gives up waiting for it shortly after its context ends,
-// so a source that ignores its context shows as failing instead of freezing its job forever.
-func runBounded(ctx context.Context, job Job) []Report {
+// runBounded runs the job's poll but gives up waiting for it a second after its context
+// ends, so a source that ignores its context shows as failing (for each source of the job)
+// instead of freezing its job. It then returns a channel closed when the poll does return:
+// until then the job is not polled again.
+func runBounded(ctx context.Context, job Job) ([]Report, <-chan struct{}) {
 	ch := make(chan []Report, 1)
-	go func() { ch <- job.Poll(ctx) }()
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		ch <- job.Poll(ctx)
+	}()
 	select {
 	case r := <-ch:
-		return r
+		return r, nil
 	case <-ctx.Done():
 	}
 	select {
 	case r := <-ch:
-		return r
+		return r, nil
 	case <-time.After(time.Second):
-		return []Report{{Source: job.Name, Result: Result{Status: Crit, Failed: true, Error: "poll did not return after its timeout of " + job.Timeout.String()}}}
 	}
+	names := job.Sources
+	if len(names) == 0 {
+		names = []string{job.Name}
+	}
+	reports := make([]Report, len(names))
+	for i, n := range names {
+		reports[i] = Report{Source: n, Result: Result{Status: Crit, Failed: true,
+			Error: "poll did not return after its timeout of " + job.Timeout.String() + " (not polled again until it does)"}}
+	}
+	return reports, returned
 }
 
 // PollOnce polls every job once, all in parallel, each under its own timeout, and returns
@@ -184,7 +209,7 @@ func PollOnce(ctx context.Context, jobs []Job) []Report {
 			defer wg.Done()
 			pctx, cancel := context.WithTimeout(ctx, j.Timeout)
 			defer cancel()
-			out[i] = runBounded(pctx, j)
+			out[i], _ = runBounded(pctx, j)
 		}()
 	}
 	wg.Wait()

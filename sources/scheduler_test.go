@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -257,5 +258,49 @@ func TestSlotRoundsUp(t *testing.T) {
 		if got := slot(base.Add(c.in)).Sub(base); got != c.want {
 			t.Errorf("slot(+%v) = +%v, want +%v", c.in, got, c.want)
 		}
+	}
+}
+
+// A poll that ignores its context is given up on after its timeout, reported for every source
+// of its batch, and its job is not polled again until it returns: never two polls at once.
+func TestHungPollIsNotOverlapped(t *testing.T) {
+	release := make(chan struct{})
+	var running, maxRunning, polls atomic.Int64
+	job := Job{Name: "datadog", Sources: []string{"a", "b"}, Interval: 50 * time.Millisecond, Timeout: 20 * time.Millisecond,
+		Poll: func(ctx context.Context) []Report {
+			polls.Add(1)
+			if n := running.Add(1); n > maxRunning.Load() {
+				maxRunning.Store(n)
+			}
+			defer running.Add(-1)
+			<-release // ignores ctx
+			return []Report{{Source: "a", Result: Result{Status: OK}}, {Source: "b", Result: Result{Status: OK}}}
+		}}
+	var c collector
+	s := NewScheduler([]Job{job}, c.sink)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	time.Sleep(1600 * time.Millisecond)
+	if maxRunning.Load() != 1 || polls.Load() != 1 {
+		t.Fatalf("while the first poll hung: %d polls, %d at once; want 1 and 1", polls.Load(), maxRunning.Load())
+	}
+	c.mu.Lock()
+	got := map[string]bool{}
+	for _, r := range c.reports {
+		if r.Result.Failed && strings.Contains(r.Result.Error, "did not return") {
+			got[r.Source] = true
+		}
+	}
+	c.mu.Unlock()
+	if !got["a"] || !got["b"] {
+		t.Fatalf("the hung batch must be reported for each of its sources: %v", got)
+	}
+	close(release)
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	<-done
+	if polls.Load() < 2 {
+		t.Fatal("the job was not polled again after the hung poll returned")
 	}
 }

@@ -137,6 +137,9 @@ type Job struct {
 	Interval time.Duration
 	Timeout  time.Duration
 	Poll     func(ctx context.Context) []Report
+	// Sources are the sources a batch reports for, so that a poll that never returns can be
+	// reported for each of them; empty means the one source named Name.
+	Sources []string
 }
 
 // Single makes the job that polls one source.
