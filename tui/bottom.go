@@ -269,3 +269,13 @@ func (m *Model) beforeAfter(s board.SourceState) string {
 	f := func(x float64) string { return widgets.FormatValue(x, s.Unit) }
 	return fmt.Sprintf("before cutover: median %s p95 %s · after: median %s p95 %s", f(bm), f(bp), f(am), f(ap))
 }
+
+// modalLine is the open dialog in one line, for windows too small for the box.
+func (m *Model) modalLine() string {
+	d, st := m.modal, m.styles
+	line := st.Crit.Render(widgets.Sanitize(d.title)) + " " + st.Text.Render(d.prompt())
+	if d.kind == reasonPrompt || d.kind == overridePrompt {
+		line += " " + d.input.View()
+	}
+	return line
+}

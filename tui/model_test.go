@@ -455,3 +455,19 @@ func TestClockTickRefreshesTiming(t *testing.T) {
 		t.Fatalf("elapsed %v after a tick, was %v: the header froze", m.sheet.Elapsed, before)
 	}
 }
+
+// In a window too small for the dialog box, the question is still on screen.
+func TestDialogInATinyWindow(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	m := newModel(t, e, Operator, 40, 6)
+	press(t, m, "s", "q")
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "y/enter") {
+		t.Fatalf("the quit question is not on a 40x6 screen:\n%s", out)
+	}
+	for i, l := range strings.Split(m.render(), "\n") {
+		if w := ansi.StringWidth(l); w != 40 {
+			t.Fatalf("line %d is %d wide", i, w)
+		}
+	}
+}

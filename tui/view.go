@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-dev/warroom/runsheet"
@@ -48,7 +49,13 @@ func (m *Model) render() string {
 	if m.help {
 		out = m.overlay(out, m.helpBox())
 	} else if m.modal != nil {
-		out = m.overlay(out, m.modalBox())
+		box := m.modalBox()
+		if strings.Count(box, "\n")+1 > len(out) || lipgloss.Width(box) > l.width {
+			// Too small a window for the dialog: ask on the last line instead.
+			out[len(out)-1] = fit(m.modalLine(), l.width)
+		} else {
+			out = m.overlay(out, box)
+		}
 	}
 	return strings.Join(out, "\n")
 }
