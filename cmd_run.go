@@ -84,9 +84,9 @@ func runBoard(parent context.Context, a *app.App) error {
 	}
 	m := tui.New(localDeps(a))
 	defer m.Close()
-	// 20 frames a second is plenty for a board that changes twice a second, and the renderer
+	// 30 frames a second is plenty for a board that changes twice a second, and the renderer
 	// wakes a third as often.
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(20))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
 		return nil
