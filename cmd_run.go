@@ -84,9 +84,17 @@ func runBoard(parent context.Context, a *app.App) error {
 	}
 	m := tui.New(localDeps(a))
 	defer m.Close()
+	return runProgram(ctx, m)
+}
+
+// runProgram shows a board in this terminal until the user quits or ctx ends. Signals are
+// ours alone (ctx comes from signal.NotifyContext): Bubble Tea's own handler, given the same
+// SIGTERM, can block forever sending its quit message to a program that has already
+// stopped for the cancelled context, and the process then never exits.
+func runProgram(ctx context.Context, m tea.Model) error {
 	// 30 frames a second is plenty for a board that changes twice a second, and the renderer
 	// wakes a third as often.
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30), tea.WithoutSignalHandler())
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
 		return nil

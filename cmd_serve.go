@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-dev/warroom/app"
@@ -110,11 +109,7 @@ func runLocal(ctx context.Context, a *app.App, srv *sshserver.Server) error {
 	defer leave()
 	m := tui.New(deps)
 	defer m.Close()
-	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
-		return nil
-	}
-	return err
+	return runProgram(ctx, m)
 }
 
 // announce says where the board is served and how to check the host key.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -9,7 +11,17 @@ import (
 // Commands start pollers, programs and servers: none may outlive its command. Two
 // goroutines are not ours: Bubble Tea's Tick command outlives its program by up to a second,
 // and teatest waits for an interrupt signal for the life of the test binary.
+//
+// With WARROOM_TEST_MAIN=1 the test binary is warroom itself, for tests that need a whole
+// process (signals, a terminal); it writes its pid to $WARROOM_TEST_PIDFILE when set.
 func TestMain(m *testing.M) {
+	if os.Getenv("WARROOM_TEST_MAIN") == "1" {
+		if f := os.Getenv("WARROOM_TEST_PIDFILE"); f != "" {
+			_ = os.WriteFile(f, []byte(strconv.Itoa(os.Getpid())), 0o600)
+		}
+		main()
+		os.Exit(0)
+	}
 	goleak.VerifyTestMain(m,
 		goleak.IgnoreTopFunction("charm.land/bubbletea/v2.Tick.func1"),
 		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"),
