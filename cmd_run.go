@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -72,6 +73,13 @@ func newDemoCmd() *cobra.Command {
 func runBoard(parent context.Context, a *app.App) error {
 	if parent == nil {
 		parent = context.Background()
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// One board's work (a frame a second, polls, gates) is a few per cent of one core;
+		// with one P the runtime has no idle Ps to wake and spin for each timer and network
+		// answer, which cut the CPU of a 20-endpoint board by a sixth (docs/performance.md).
+		// `serve`, with its many sessions, keeps every core.
+		runtime.GOMAXPROCS(1)
 	}
 	ctx, cancel := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()

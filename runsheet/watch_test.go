@@ -13,7 +13,8 @@ import (
 )
 
 // TestWatchSeesOtherProcess: a change another process journals shows in this one's view
-// and on its board within a second, and Watch ends with its context.
+// and on its board (Watch looks every 500 ms; 3 s leaves room for a loaded machine), and
+// Watch ends with its context.
 func TestWatchSeesOtherProcess(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	path := journalPath(t)
@@ -36,7 +37,7 @@ func TestWatchSeesOtherProcess(t *testing.T) {
 	}
 	acked := time.Now()
 	for cp(s.View(), "a").State != Running {
-		if time.Since(acked) > time.Second {
+		if time.Since(acked) > 3*time.Second {
 			t.Fatalf("no sign of the other process's start after %s", time.Since(acked))
 		}
 		time.Sleep(10 * time.Millisecond)

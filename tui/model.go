@@ -138,7 +138,6 @@ func (m *Model) Close() {
 	}
 }
 
-type frameMsg struct{}
 type tickMsg time.Time
 type appliedMsg struct {
 	t   runsheet.Transition
@@ -147,36 +146,14 @@ type appliedMsg struct {
 
 // Init starts the feed from the board and the clock.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.waitFrame(), tick(m.deps.Now()), tea.RequestBackgroundColor)
+	return tea.Batch(tick(m.deps.Now()), tea.RequestBackgroundColor)
 }
 
-// FrameGap is how often, at most, a frame is drawn for new board versions. Frames fall on
-// whole multiples of it, so sources that answer within one gap share a frame and the frame
-// on the second coincides with the clock's tick: a screen (or an SSH viewer) is redrawn at
-// most twice a second however many sources there are, and a change shows within FrameGap.
-const FrameGap = 500 * time.Millisecond
-
-// waitFrame waits for the board's next version, then for the next multiple of FrameGap.
-// The wait ends with the session.
-func (m *Model) waitFrame() tea.Cmd {
-	sub, done := m.sub, m.done
-	return func() tea.Msg {
-		select {
-		case <-sub.C():
-		case <-done:
-			return nil
-		}
-		now := time.Now()
-		select {
-		case <-time.After(now.Truncate(FrameGap).Add(FrameGap).Sub(now)):
-		case <-done:
-			return nil
-		}
-		return frameMsg{}
-	}
-}
-
-// tick fires on the next whole second, for the clock and running durations.
+// tick fires on the next whole second. It is the board's only frame clock: the header's
+// clock, running durations, gate holds and any new board version are drawn together, once a
+// second on the second, however many sources answered in between. A screen (or an SSH
+// viewer) is redrawn at most once a second unless someone presses a key, and the process
+// wakes for it once; a change shows within a second.
 func tick(now time.Time) tea.Cmd {
 	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
 	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
@@ -205,14 +182,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.styles = widgets.NewStyles(theme, m.deps.NoColor)
 		return m, nil
-	case frameMsg:
-		m.refresh()
-		return m, m.waitFrame()
 	case tickMsg:
-		// Elapsed time, forecast and gate holds move with the clock, not only with new data.
-		m.now = time.Time(msg)
-		m.sheet = m.deps.Sheet()
-		m.keepSelection()
+		select {
+		case <-m.sub.C(): // a new board version since the last frame
+			m.refresh()
+			m.now = time.Time(msg)
+		default:
+			// Elapsed time, forecast and gate holds move with the clock, not only with new data.
+			m.now = time.Time(msg)
+			m.sheet = m.deps.Sheet()
+			m.keepSelection()
+		}
 		return m, tick(m.now)
 	case appliedMsg:
 		return m, m.applied(msg)

@@ -471,3 +471,28 @@ func TestDialogInATinyWindow(t *testing.T) {
 		}
 	}
 }
+
+// New board versions are drawn on the next clock tick, all at once, and not before: the
+// tick is the board's one frame clock.
+func TestNewDataShowsOnTheNextTick(t *testing.T) {
+	e := newEnv(t, plan(), 1)
+	m := newModel(t, e, Operator, 120, 40)
+	if v := m.snap.Sources[0].Value; v != nil {
+		t.Fatalf("fresh board already has a value %v", *v)
+	}
+	for _, x := range []float64{1111, 1234} {
+		v := x
+		e.board.Ingest("src-00", sources.Result{Status: sources.OK, Value: &v, Unit: "ms"}, time.Now())
+	}
+	before := ansi.Strip(m.render())
+	if m.snap.Sources[0].Value != nil || strings.Contains(before, "1.2 s") {
+		t.Fatalf("a new value was taken or drawn before the tick:\n%s", before)
+	}
+	m.Update(tickMsg(time.Now()))
+	if v := m.snap.Sources[0].Value; v == nil || *v != 1234 {
+		t.Fatalf("after the tick the board's latest value is %v, want 1234", v)
+	}
+	if after := ansi.Strip(m.render()); !strings.Contains(after, "✓ 1.2 s") {
+		t.Fatalf("after the tick the latest value (1.2 s) is not on screen:\n%s", after)
+	}
+}
