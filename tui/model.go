@@ -64,8 +64,7 @@ type Model struct {
 	keys   keyMap
 	styles *widgets.Styles
 	dark   bool
-	sub    *board.Subscription
-	done   chan struct{}
+	sub    *board.Subscription // tells the tick whether the board has a new version
 
 	width, height int
 	lay           layout
@@ -107,7 +106,7 @@ func New(d Deps) *Model {
 	if d.Window <= 0 {
 		d.Window = time.Hour
 	}
-	m := &Model{deps: d, keys: newKeyMap(), dark: true, done: make(chan struct{})}
+	m := &Model{deps: d, keys: newKeyMap(), dark: true}
 	m.styles = widgets.NewStyles(widgets.Dark(), d.NoColor)
 	m.sub = d.Board.Subscribe()
 	m.follow = true
@@ -128,15 +127,8 @@ func NoColorFromEnv(env []string) bool {
 // NoColor reports whether this process's environment asks for no colour.
 func NoColor() bool { return os.Getenv("NO_COLOR") != "" }
 
-// Close stops the model's subscription; the program must have ended.
-func (m *Model) Close() {
-	select {
-	case <-m.done:
-	default:
-		close(m.done)
-		m.sub.Close()
-	}
-}
+// Close stops the model's subscription; the program must have ended. It may be called again.
+func (m *Model) Close() { m.sub.Close() }
 
 type tickMsg time.Time
 type appliedMsg struct {
@@ -185,14 +177,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		select {
 		case <-m.sub.C(): // a new board version since the last frame
-			m.refresh()
-			m.now = time.Time(msg)
+			m.snap = m.deps.Board.Snapshot()
 		default:
-			// Elapsed time, forecast and gate holds move with the clock, not only with new data.
-			m.now = time.Time(msg)
-			m.sheet = m.deps.Sheet()
-			m.keepSelection()
 		}
+		// Elapsed time, forecast and gate holds move with the clock, not only with new data.
+		m.now = time.Time(msg)
+		m.sheet = m.deps.Sheet()
+		m.keepSelection()
 		return m, tick(m.now)
 	case appliedMsg:
 		return m, m.applied(msg)

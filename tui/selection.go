@@ -23,9 +23,10 @@ func (m *Model) index() int {
 
 // selectedCheckpoint is the selected checkpoint, if one is shown.
 func (m *Model) selectedCheckpoint() (runsheet.Checkpoint, bool) {
-	items := m.items()
-	if i := m.index(); i >= 0 {
-		return items[i], true
+	for _, c := range m.items() {
+		if c.ID == m.selID {
+			return c, true
+		}
 	}
 	return runsheet.Checkpoint{}, false
 }
