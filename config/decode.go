@@ -73,6 +73,8 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 	switch {
 	case t == durationType:
 		d.duration(n, v, path)
+	case t == sheetRefType:
+		d.sheetRef(n, v, path, depth)
 	case t.Kind() == reflect.Pointer:
 		if _, ok := mappingValues(n); !ok && t.Elem().Kind() == reflect.Struct {
 			d.notMapping(n, path, infoOf(t.Elem()).names) // and leave the section absent

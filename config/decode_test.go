@@ -65,7 +65,7 @@ func TestGatePos(t *testing.T) {
     - id: b
       title: t
 `, nil)
-	want := []Pos{{5, 13}, {8, 14}, {9, 37}, {13, 9}}
+	want := []Pos{{Line: 5, Col: 13}, {Line: 8, Col: 14}, {Line: 9, Col: 37}, {Line: 13, Col: 9}}
 	for i, w := range want {
 		cp := c.Runsheet.Checkpoints[i]
 		if cp.GatePos != w {
@@ -105,7 +105,7 @@ health:
 		t.Errorf("intervals = %v, %v; want 2s (merged), 10s (explicit wins)",
 			c.Health[0].Interval.D(), c.Health[1].Interval.D())
 	}
-	if c.Health[1].Pos != (Pos{10, 5}) {
+	if c.Health[1].Pos != (Pos{Line: 10, Col: 5}) {
 		t.Errorf("health[1].Pos = %v, want 10:5 (its own mapping)", c.Health[1].Pos)
 	}
 }
@@ -162,7 +162,7 @@ ssh:
   allow_anonymous_viewers: true
 `, nil)
 	got := []Pos{c.Datadog.Pos, c.Metrics[0].Pos, c.Metrics[1].Pos, c.Databases[0].Pos, c.SSH.Pos}
-	want := []Pos{{2, 3}, {5, 5}, {6, 7}, {9, 5}, {12, 3}}
+	want := []Pos{{Line: 2, Col: 3}, {Line: 5, Col: 5}, {Line: 6, Col: 7}, {Line: 9, Col: 5}, {Line: 12, Col: 3}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("positions = %v, want %v", got, want)
 	}

@@ -89,6 +89,7 @@ func orDuration(d *Duration, def Duration) {
 // "~/" is the home directory ($HOME).
 func resolvePaths(c *Config, env Env) {
 	c.Runsheet.Journal = resolve(c.Dir, c.Runsheet.Journal, env)
+	c.Runsheet.From.File = resolve(c.Dir, c.Runsheet.From.File, env)
 	if s := c.SSH; s != nil {
 		if s.HostKey != "" {
 			s.HostKey = resolve(c.Dir, s.HostKey, env)

@@ -48,7 +48,18 @@ func (es Errors) Error() string {
 // Sort orders the errors by position (stable) and drops exact duplicates, for callers that
 // add errors of their own (such as gate compile errors) to those of Parse.
 func (es Errors) Sort() Errors {
-	sort.SliceStable(es, func(i, j int) bool { return es[i].Pos.before(es[j].Pos) })
+	rank := map[string]int{} // files in the order their first error came
+	for _, e := range es {
+		if _, ok := rank[e.File]; !ok {
+			rank[e.File] = len(rank)
+		}
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		if a, b := rank[es[i].File], rank[es[j].File]; a != b {
+			return a < b
+		}
+		return es[i].Pos.before(es[j].Pos)
+	})
 	out := es[:0]
 	for i, e := range es {
 		if i > 0 && e == es[i-1] {
@@ -67,7 +78,11 @@ type report struct {
 
 // errorf adds one error at pos.
 func (r *report) errorf(pos Pos, format string, args ...any) {
-	r.errs = append(r.errs, Error{File: r.file, Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	file := r.file
+	if pos.File != "" {
+		file = pos.File
+	}
+	r.errs = append(r.errs, Error{File: file, Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // quote shows a value from the file in a message: quoted, escaped, and cut to a bounded

@@ -35,37 +35,37 @@ func TestMarketCutover(t *testing.T) {
 	check("defaults", c.Defaults, Defaults{Duration(5 * time.Second), Duration(3 * time.Second), Duration(time.Hour)})
 	check("datadog", *c.Datadog, Datadog{Site: "datadoghq.com", APIKey: "dd-api", AppKey: "dd-app",
 		Interval: Duration(30 * time.Second), Timeout: Duration(10 * time.Second), Window: Duration(2 * time.Hour),
-		Events: true, Pos: Pos{11, 3}})
+		Events: true, Pos: Pos{Line: 11, Col: 3}})
 
 	check("metrics", len(c.Metrics), 3)
 	m := c.Metrics[2]
 	check("metrics[2]", []any{m.Name, m.Query, m.Unit, *m.Warn, *m.Crit, m.Below, m.Pos},
 		[]any{"checkout errors", "sum:trace.rack.request.errors{service:market,resource_name:checkout}.as_count()",
-			"", 5.0, 20.0, false, Pos{29, 5}})
+			"", 5.0, 20.0, false, Pos{Line: 29, Col: 5}})
 
 	old, cloud := c.Databases[0], c.Databases[1]
 	check("old-primary", []any{old.Name, old.DSN, old.Expect, old.Interval.D(), old.Heartbeat, old.Pos},
-		[]any{"old-primary", "monitor:pw@tcp(10.0.0.5:3306)/", "writable", 5 * time.Second, (*Heartbeat)(nil), Pos{35, 5}})
+		[]any{"old-primary", "monitor:pw@tcp(10.0.0.5:3306)/", "writable", 5 * time.Second, (*Heartbeat)(nil), Pos{Line: 35, Col: 5}})
 	utc := true
 	check("cloud-writer heartbeat", *cloud.Heartbeat, Heartbeat{Table: "percona.heartbeat", SourceServerID: 1, UTC: &utc})
 	check("cloud-writer", []any{cloud.ReplicaOf, cloud.Lag, cloud.Interval.D(), cloud.Timeout.D(), cloud.Pos},
 		[]any{"old-primary", DurationLimits{Duration(5 * time.Second), Duration(30 * time.Second)},
-			2 * time.Second, 2 * time.Second, Pos{38, 5}})
+			2 * time.Second, 2 * time.Second, Pos{Line: 38, Col: 5}})
 	check("expectations", c.Expectations(), map[string]string{"old-primary": "writable"})
 
 	check("health", len(c.Health), 4)
 	h := c.Health[1]
 	check("market (new)", []any{h.Name, h.Kind(), h.URL, h.Method, h.ServedByHeader, *h.Expect.JSON, h.Latency.Crit.D(), *h.TLSWarnDays, h.Pos},
 		[]any{"market (new)", "health", "https://new.market.example/healthz", "GET", "X-Served-By",
-			JSONCheck{Path: "$.db", Equals: "up"}, 2 * time.Second, 14, Pos{51, 5}})
+			JSONCheck{Path: "$.db", Equals: "up"}, 2 * time.Second, 14, Pos{Line: 51, Col: 5}})
 	check("maintenance page expect", c.Health[2].Expect, HealthExpect{Status: []int{503}, BodyContains: "back soon"})
 	dns := c.Health[3]
 	check("dns probe", []any{dns.Kind(), dns.DNS, dns.Expect.AnyOf, dns.Pos},
-		[]any{"dns", "market.example", []string{"203.0.113.10", "203.0.113.11"}, Pos{59, 5}})
+		[]any{"dns", "market.example", []string{"203.0.113.10", "203.0.113.11"}, Pos{Line: 59, Col: 5}})
 
 	check("ssh", *c.SSH, SSH{Listen: "0.0.0.0:2222", HostKey: filepath.Join(dir, "keys/host_ed25519"),
 		Operators: []string{filepath.Join(dir, "keys/operators.pub")}, Viewers: []string{filepath.Join(dir, "keys/viewers.pub")},
-		MaxSessions: 100, IdleTimeout: Duration(12 * time.Hour), RatePerMinute: 60, Pos: Pos{64, 3}})
+		MaxSessions: 100, IdleTimeout: Duration(12 * time.Hour), RatePerMinute: 60, Pos: Pos{Line: 64, Col: 3}})
 
 	rs := c.Runsheet
 	check("journal", rs.Journal, filepath.Join(dir, "cutover.journal"))
@@ -73,7 +73,7 @@ func TestMarketCutover(t *testing.T) {
 	check("checkpoints", len(rs.Checkpoints), 8)
 	freeze := rs.Checkpoints[2]
 	check("freeze", []any{freeze.ID, freeze.Owner, freeze.Planned.D(), freeze.After, freeze.Expect, freeze.Pos, freeze.GatePos},
-		[]any{"freeze", "dba", 5 * time.Minute, []string(nil), map[string]string{"old-primary": "read_only"}, Pos{84, 7}, Pos{88, 13}})
+		[]any{"freeze", "dba", 5 * time.Minute, []string(nil), map[string]string{"old-primary": "read_only"}, Pos{Line: 84, Col: 7}, Pos{Line: 88, Col: 13}})
 	check("freeze gate", freeze.Gate, `db["old-primary"].read_only && !db["old-primary"].stray_writes`)
 	check("freeze deps", rs.Deps(2), []string{"maintenance"})
 	catchUp, promote, dnsCP := rs.Checkpoints[3], rs.Checkpoints[4], rs.Checkpoints[5]
@@ -81,7 +81,7 @@ func TestMarketCutover(t *testing.T) {
 	check("promote", []any{promote.PointOfNoReturn, promote.Command, promote.Gate, promote.GatePos},
 		[]any{true, "STOP REPLICA; RESET REPLICA ALL; SET GLOBAL read_only = OFF", "", Pos{}})
 	check("dns checkpoint", []any{dnsCP.Cutover, dnsCP.Rollback, dnsCP.GatePos},
-		[]any{true, "stack_master apply production market-dns-old", Pos{108, 13}})
+		[]any{true, "stack_master apply production market-dns-old", Pos{Line: 108, Col: 13}})
 	// The gate position points at the gate's first character in the file.
 	line := strings.Split(string(data), "\n")[dnsCP.GatePos.Line-1]
 	check("text at GatePos", line[dnsCP.GatePos.Col-1:], dnsCP.Gate)

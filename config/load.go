@@ -63,6 +63,7 @@ func Parse(data []byte, file string, env func(string) (string, bool)) (*Config, 
 	if root := d.document(f); root != nil {
 		d.collectAnchors(root)
 		d.decode(root, reflect.ValueOf(c).Elem(), "", 0)
+		d.loadSheet(c)
 	}
 	validate(c, d)
 	applyDefaults(c, env)

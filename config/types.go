@@ -8,6 +8,9 @@ import "time"
 type Pos struct {
 	Line int
 	Col  int
+	// File is set for a value that came from another file than the config (a runsheet's
+	// spreadsheet): Line is then its row and Col its column (A = 1).
+	File string
 }
 
 // Duration is a time.Duration written in YAML as "5s", "2m30s", "4h30m".
@@ -155,6 +158,9 @@ type SSH struct {
 
 // Runsheet is the cutover plan.
 type Runsheet struct {
+	// From, when set, is the spreadsheet the checkpoints are read from; Checkpoints then
+	// only add to its rows, by id.
+	From        SheetRef     `yaml:"from"`
 	Journal     string       `yaml:"journal"` // default ./warroom.journal beside the config
 	Window      Duration     `yaml:"window"`  // the announced downtime; 0 = none
 	Checkpoints []Checkpoint `yaml:"checkpoints"`

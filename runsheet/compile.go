@@ -36,6 +36,9 @@ func ValidateConfig(cfg *config.Config) config.Errors {
 	errs := CompileGates(cfg.Runsheet, NamesFromConfig(cfg))
 	for i := range errs {
 		errs[i].File = cfg.File
+		if f := errs[i].Pos.File; f != "" {
+			errs[i].File = f
+		}
 	}
 	return errs
 }
@@ -67,6 +70,9 @@ func gatePos(cp config.Checkpoint, at int) config.Pos {
 	base := cp.GatePos
 	if base.IsZero() {
 		return cp.Pos
+	}
+	if base.File != "" {
+		return base // a spreadsheet cell: its column is the cell's, whatever the offset
 	}
 	line, col := 0, 0
 	for i, r := range []rune(cp.Gate) {
