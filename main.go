@@ -61,7 +61,7 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "", "config file (default $WARROOM_CONFIG, then ./warroom.yaml)")
 	root.AddCommand(
 		newRunCmd(g), newDemoCmd(), newServeCmd(g), newCheckCmd(g), newValidateCmd(g),
-		newInitCmd(), newCheckpointCmd(g), newLabCmd(), newVersionCmd(),
+		newInitCmd(), newCheckpointCmd(g), newRunsheetCmd(g), newLabCmd(), newVersionCmd(),
 	)
 	return root
 }

@@ -153,7 +153,10 @@ runsheet:
 }
 
 func TestSheetMissingAndBad(t *testing.T) {
-	for name, tc := range map[string]struct{ files map[string]string; want string }{
+	for name, tc := range map[string]struct {
+		files map[string]string
+		want  string
+	}{
 		"missing":   {nil, "plan.csv not found: the path is relative to the config's folder"},
 		"no header": {map[string]string{"plan.csv": "a,b\n1,2\n"}, "plan.csv:1:1: no header row with a title column"},
 		"old excel": {map[string]string{"plan.xls": "x"}, "runsheet.from: plan.xls: this format is not read: save the sheet as .xlsx or .csv"},

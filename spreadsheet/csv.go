@@ -106,21 +106,26 @@ func sniffDelimiter(data []byte) rune {
 // times as RFC 3339, through a temporary file renamed into place.
 func writeCSVFile(path string, t Table) error {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	if err := WriteCSV(&buf, t); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// WriteCSV writes t to w as comma-separated UTF-8: durations as H:MM:SS, times as RFC 3339.
+func WriteCSV(w io.Writer, t Table) error {
+	cw := csv.NewWriter(w)
 	for _, row := range t.Rows {
 		rec := make([]string, len(row))
 		for i, c := range row {
 			rec[i] = csvText(c)
 		}
-		if err := w.Write(rec); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, buf.Bytes())
+	cw.Flush()
+	return cw.Error()
 }
 
 // csvText is how a cell is written in CSV.

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-dev/warroom/app"
+	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/spreadsheet"
+)
+
+func newRunsheetCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "runsheet export|import",
+		Short: "Move the runsheet between warroom and the team's spreadsheet",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newRunsheetExportCmd(g), newRunsheetImportCmd())
+	return cmd
+}
+
+func newRunsheetExportCmd(g *globals) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export -o OUT.csv|OUT.xlsx",
+		Short: "Write the runsheet with plan and actual times, who, states, overrides and notes",
+		Long: "export writes the runsheet as it stands in the journal: the plan (id, title, owner, planned,\n" +
+			"after, gate, command, rollback — these columns read back as the same plan with\n" +
+			"runsheet: {from: FILE}) and what happened (state, actual, started and ended in UTC, by,\n" +
+			"overrides with their reasons, notes). In .xlsx, durations and times are spreadsheet values\n" +
+			"and overruns are highlighted. -o - writes CSV to standard output.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("say where: warroom runsheet export -o runsheet.xlsx (or .csv, or - for CSV on stdout)")
+			}
+			cfg, err := app.Load(g.configPath())
+			if err != nil {
+				return configError(cmd, err)
+			}
+			a, err := app.New(cfg, app.Options{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			t := runsheet.ExportTable(a.Sheet.View())
+			if out == "-" {
+				return spreadsheet.WriteCSV(cmd.OutOrStdout(), t)
+			}
+			if err := spreadsheet.Write(out, t); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d checkpoints to %s\n", len(t.Rows)-1, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write: .csv or .xlsx (- for CSV on stdout)")
+	return cmd
+}
+
+func newRunsheetImportCmd() *cobra.Command {
+	var sheet string
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv|FILE.xlsx [--sheet NAME]",
+		Short: "Print a spreadsheet's runsheet as the YAML of a config",
+		Long: "import reads the checkpoints of a sheet as runsheet: {from: FILE} does and prints them as\n" +
+			"the runsheet section of a warroom.yaml, for teams that want to keep the plan in YAML.\n" +
+			"Errors are FILE:ROW:COL: message (the header is row 1, column A is 1); exit 1.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cps, err := config.ReadSheet(args[0], sheet)
+			if err != nil {
+				return configError(cmd, err)
+			}
+			body, err := config.CheckpointsYAML(cps, args[0])
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(body)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&sheet, "sheet", "", "the .xlsx sheet to read (default: the first with a header row)")
+	return cmd
+}
