@@ -44,7 +44,7 @@ func runCheck(ctx context.Context, cfg *config.Config, asJSON bool, out interfac
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	a, err := app.New(cfg, app.Options{ReadOnly: true})
+	a, err := app.New(cfg, app.Options{ReadOnly: true, OneShot: true})
 	if err != nil {
 		return 3, err
 	}

@@ -42,7 +42,7 @@ func newCheckpointCmd(g *globals) *cobra.Command {
 			if len(args) != 2 {
 				return fmt.Errorf("say what to do: warroom checkpoint %s start|done|fail|skip|reopen", args[0])
 			}
-			a, err := app.New(cfg, app.Options{})
+			a, err := app.New(cfg, app.Options{OneShot: true})
 			if err != nil {
 				return err
 			}

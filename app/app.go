@@ -41,6 +41,10 @@ type App struct {
 	hookMu  sync.Mutex     // guards closed against Apply starting hooks during Close
 	closed  bool
 	now     func() time.Time
+	oneShot bool
+	// late are the sources that read other sources' state (parity reads lag): check polls
+	// them after the rest.
+	late []string
 }
 
 // Options tune New.
@@ -48,6 +52,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens the runsheet without creating its journal (check, checkpoint list).
 	ReadOnly bool
+	// OneShot is for a process that polls once or a few times and exits (check, checkpoint):
+	// sources that work over many polls (a parity walk) finish their work in each poll.
+	OneShot bool
 }
 
 // New builds everything cfg describes. Nothing is polled until Run or Check.
@@ -55,7 +62,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	a := &App{Config: cfg, now: opt.Now, Window: cfg.Defaults.Window.D()}
+	a := &App{Config: cfg, now: opt.Now, Window: cfg.Defaults.Window.D(), oneShot: opt.OneShot}
 	a.Expect = sources.NewExpectations(initialExpectations(cfg))
 	infos, err := a.buildSources()
 	if err != nil {

@@ -64,8 +64,11 @@ type CheckCheckpoint struct {
 
 // Check polls every source once, in parallel, each under its own timeout, and reports.
 func (a *App) Check(ctx context.Context) CheckReport {
-	for _, r := range sources.PollOnce(ctx, a.Jobs) {
-		a.Board.Ingest(r.Source, r.Result, a.now())
+	first, late := a.splitLate(a.Jobs)
+	for _, jobs := range [][]sources.Job{first, late} {
+		for _, r := range sources.PollOnce(ctx, jobs) {
+			a.Board.Ingest(r.Source, r.Result, a.now())
+		}
 	}
 	snap := a.Board.Snapshot()
 	a.Sheet.Evaluate(snap)

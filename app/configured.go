@@ -56,5 +56,6 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		infos = append(infos, board.Info{Name: h.Name, Kind: h.Kind(), Group: "health", Unit: "ms", Interval: interval,
 			Threshold: sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond)})
 	}
-	return infos, nil
+	more, err := a.buildParity(a.oneShot)
+	return append(infos, more...), err
 }

@@ -29,6 +29,7 @@ func applyDefaults(c *Config, env Env) {
 	orDuration(&def.Interval, DefaultInterval)
 	orDuration(&def.Timeout, DefaultTimeout)
 	orDuration(&def.Window, DefaultWindow)
+	parityDefaults(c)
 	if dd := c.Datadog; dd != nil {
 		if dd.Site == "" {
 			dd.Site = DefaultDatadogSite

@@ -32,6 +32,7 @@ type Config struct {
 	Metrics   []Metric   `yaml:"metrics"`
 	Databases []Database `yaml:"databases"`
 	Health    []Health   `yaml:"health"`
+	Parity    []Parity   `yaml:"parity"`
 	SSH       *SSH       `yaml:"ssh"`
 	Runsheet  Runsheet   `yaml:"runsheet"`
 	// Demo is set only by `warroom demo`: the sources are the simulated cutover.

@@ -34,6 +34,7 @@ func validate(c *Config, d *decoder) {
 	v.metrics()
 	v.databases()
 	v.health()
+	v.parity()
 	v.ssh()
 	v.runsheet()
 }

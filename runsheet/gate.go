@@ -49,7 +49,8 @@ type gateProblem struct {
 func compileEnv() map[string]any {
 	return map[string]any{
 		"db": map[string]map[string]any{}, "health": map[string]map[string]any{},
-		"metric": map[string]map[string]any{}, "checkpoint": map[string]map[string]any{},
+		"metric": map[string]map[string]any{}, "parity": map[string]map[string]any{},
+		"checkpoint": map[string]map[string]any{},
 	}
 }
 

@@ -15,11 +15,15 @@ type Names struct {
 	DB     map[string]string
 	Health map[string]string
 	Metric map[string]string
+	Parity map[string]string
 }
 
 // NamesFromConfig lists the configured databases, health probes and metrics.
 func NamesFromConfig(cfg *config.Config) Names {
-	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}}
+	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}, Parity: map[string]string{}}
+	for _, p := range cfg.Parity {
+		n.Parity[p.Name] = "parity"
+	}
 	for _, d := range cfg.Databases {
 		n.DB[d.Name] = "mysql"
 	}
@@ -34,7 +38,7 @@ func NamesFromConfig(cfg *config.Config) Names {
 
 // NamesFromInfos lists the board's sources by their Group ("db", "health", "metric").
 func NamesFromInfos(infos []board.Info) Names {
-	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}}
+	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}, Parity: map[string]string{}}
 	for _, in := range infos {
 		if m := n.group(in.Group); m != nil {
 			m[in.Name] = in.Kind
@@ -52,12 +56,14 @@ func (n *Names) group(g string) map[string]string {
 		return n.Health
 	case "metric":
 		return n.Metric
+	case "parity":
+		return n.Parity
 	}
 	return nil
 }
 
 // namespaces are the identifiers a gate may index; checkpoint is the runsheet itself.
-var namespaces = map[string]string{"db": "database", "health": "health probe", "metric": "metric", "checkpoint": "checkpoint"}
+var namespaces = map[string]string{"db": "database", "health": "health probe", "metric": "metric", "parity": "parity check", "checkpoint": "checkpoint"}
 
 // commonFields are readable on every source.
 var commonFields = []string{"status", "value", "error", "stale"}
@@ -70,10 +76,12 @@ var kindFields = map[string][]string{
 	"tcp":     {"latency_ms"},
 	"dns":     {"answers", "ttl_s", "matched"},
 	"datadog": {"points", "last_point_at", "series_count", "rate_limit_remaining", "query"},
+	"parity": {"equal", "old_rows", "new_rows", "checked_rows", "differing_ranges", "differing_ranges_total",
+		"pending_rows", "last_full_walk_at", "lag_s", "paused"},
 }
 
 // groupKinds are the kinds that live in each namespace.
-var groupKinds = map[string][]string{"db": {"mysql"}, "health": {"health", "tcp", "dns"}, "metric": {"datadog"}}
+var groupKinds = map[string][]string{"db": {"mysql"}, "health": {"health", "tcp", "dns"}, "metric": {"datadog"}, "parity": {"parity"}}
 
 // fieldsOf returns the fields a gate may read on a source of this namespace and kind.
 func fieldsOf(group, kind string) []string {

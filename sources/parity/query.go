@@ -1,0 +1,223 @@
+package parity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// key is one value of the table's key: a column's text for each key column. nil is "before
+// the first row" as a lower bound and "no limit" as an upper one.
+type key []string
+
+func (k key) String() string { return strings.Join(k, ",") }
+
+// table is what the walk's statements are built from: identifiers checked by the config
+// (letters, digits, _ and $) and quoted with backticks, the condition the operator wrote.
+type table struct {
+	name    string   // `schema`.`table`
+	keys    []string // key columns, quoted
+	columns []string // compared columns (key first), quoted
+	where   string   // "" or the operator's condition
+}
+
+func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+// qualified quotes schema.table.
+func qualified(t string) string {
+	schema, name, _ := strings.Cut(t, ".")
+	return quoteIdent(schema) + "." + quoteIdent(name)
+}
+
+// tuple is "(a, b)" for several key columns, "a" for one.
+func tuple(cols []string) string {
+	if len(cols) == 1 {
+		return cols[0]
+	}
+	return "(" + strings.Join(cols, ", ") + ")"
+}
+
+// placeholders is "(?, ?)" or "?".
+func (t *table) placeholders() string {
+	if len(t.keys) == 1 {
+		return "?"
+	}
+	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.keys)), ", ") + ")"
+}
+
+// rangeCond is the condition for lo < key <= hi (either bound nil: open), with the rows in
+// scope, and its arguments.
+func (t *table) rangeCond(lo, hi key) (string, []any) {
+	var conds []string
+	var args []any
+	if lo != nil {
+		conds = append(conds, tuple(t.keys)+" > "+t.placeholders())
+		args = append(args, anys(lo)...)
+	}
+	if hi != nil {
+		conds = append(conds, tuple(t.keys)+" <= "+t.placeholders())
+		args = append(args, anys(hi)...)
+	}
+	if t.where != "" {
+		conds = append(conds, "("+t.where+")")
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func anys(k key) []any {
+	out := make([]any, len(k))
+	for i, v := range k {
+		out[i] = v
+	}
+	return out
+}
+
+// rowHash is the expression hashing one row: MD5 over the compared columns, joined with '#',
+// followed by which of them are NULL (so that NULL and '' differ).
+func (t *table) rowHash() string {
+	nulls := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		nulls[i] = "ISNULL(" + c + ")"
+	}
+	return "MD5(CONCAT_WS('#', " + strings.Join(t.columns, ", ") + ", CONCAT(" + strings.Join(nulls, ", ") + ")))"
+}
+
+// checksum is the statement that sums up a range on one server: its row count and the XOR
+// of the first 64 bits of each row's hash (as pt-table-checksum does per chunk).
+func (t *table) checksum(lo, hi key) (string, []any) {
+	cond, args := t.rangeCond(lo, hi)
+	return "SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(SUBSTRING(" + t.rowHash() + ", 1, 16), 16, 10) AS UNSIGNED)), 0) FROM " +
+		t.name + cond, args
+}
+
+// sum is a range's checksum on one side.
+type sum struct {
+	rows int64
+	crc  uint64
+}
+
+func (t *table) sumOf(ctx context.Context, db *sql.DB, lo, hi key) (sum, error) {
+	q, args := t.checksum(lo, hi)
+	var s sum
+	err := db.QueryRowContext(ctx, q, args...).Scan(&s.rows, &s.crc)
+	return s, err
+}
+
+// nth returns the key of the n-th row (1-based) after lo and up to hi, in key order; nil
+// when there are fewer rows.
+func (t *table) nth(ctx context.Context, db *sql.DB, lo, hi key, n int) (key, error) {
+	cond, args := t.rangeCond(lo, hi)
+	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT 1 OFFSET %d",
+		strings.Join(t.keys, ", "), t.name, cond, strings.Join(t.keys, ", "), n-1)
+	k, err := scanKey(db.QueryRowContext(ctx, q, args...), len(t.keys))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return k, err
+}
+
+// bounds is a side's row count and largest key in scope.
+type bounds struct {
+	rows int64
+	max  key // nil for an empty table
+}
+
+func (t *table) boundsOf(ctx context.Context, db *sql.DB) (bounds, error) {
+	cond, args := t.rangeCond(nil, nil)
+	var b bounds
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.name+cond, args...).Scan(&b.rows); err != nil {
+		return b, err
+	}
+	desc := make([]string, len(t.keys))
+	for i, k := range t.keys {
+		desc[i] = k + " DESC"
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT 1", strings.Join(t.keys, ", "), t.name, cond, strings.Join(desc, ", "))
+	k, err := scanKey(db.QueryRowContext(ctx, q, args...), len(t.keys))
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, nil
+	}
+	b.max = k
+	return b, err
+}
+
+// countAbove counts the rows in scope with a key above lo.
+func (t *table) countAbove(ctx context.Context, db *sql.DB, lo key) (int64, error) {
+	cond, args := t.rangeCond(lo, nil)
+	var n int64
+	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.name+cond, args...).Scan(&n)
+	return n, err
+}
+
+// rowHashes reads each row's key and hash in a small range (a leaf of the narrowing).
+func (t *table) rowHashes(ctx context.Context, db *sql.DB, lo, hi key, limit int) ([]key, map[string]string, error) {
+	cond, args := t.rangeCond(lo, hi)
+	q := fmt.Sprintf("SELECT %s, %s FROM %s%s ORDER BY %s LIMIT %d", strings.Join(t.keys, ", "), t.rowHash(),
+		t.name, cond, strings.Join(t.keys, ", "), limit)
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var order []key
+	hashes := map[string]string{}
+	for rows.Next() {
+		dst := make([]sql.NullString, len(t.keys)+1)
+		ptrs := make([]any, len(dst))
+		for i := range dst {
+			ptrs[i] = &dst[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		k := make(key, len(t.keys))
+		for i := range k {
+			k[i] = dst[i].String
+		}
+		order = append(order, k)
+		hashes[k.String()] = dst[len(t.keys)].String
+	}
+	return order, hashes, rows.Err()
+}
+
+// scanKey reads one row of key columns.
+func scanKey(row *sql.Row, n int) (key, error) {
+	dst := make([]sql.NullString, n)
+	ptrs := make([]any, n)
+	for i := range dst {
+		ptrs[i] = &dst[i]
+	}
+	if err := row.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	k := make(key, n)
+	for i := range k {
+		k[i] = dst[i].String
+	}
+	return k, nil
+}
+
+// columnsOf lists a table's columns in their order, from information_schema.
+func columnsOf(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+	schema, name, _ := strings.Cut(table, ".")
+	rows, err := db.QueryContext(ctx, "SELECT COLUMN_NAME FROM information_schema.COLUMNS "+
+		"WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", schema, name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
