@@ -37,8 +37,8 @@ const (
 )
 
 var (
-	sqlIdent   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,63}$`)
-	qualified  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,63}\.[A-Za-z_][A-Za-z0-9_$]{0,63}$`)
+	sqlIdent  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,63}$`)
+	qualified = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,63}\.[A-Za-z_][A-Za-z0-9_$]{0,63}$`)
 	// whereBreaks are what would end the condition early or take locks in the walk's queries.
 	whereBreaks = regexp.MustCompile(`(?i);|--|/\*|#|\bfor\s+update\b|\block\s+in\s+share\s+mode\b|\bfor\s+share\b`)
 )
