@@ -78,7 +78,7 @@ func anys(k key) []any {
 }
 
 // rowHash is the expression hashing one row: MD5 over the compared columns, joined with '#',
-// followed by which of them are NULL (so that NULL and ” differ).
+// followed by which of them are NULL (so that NULL and an empty string differ).
 func (t *table) rowHash() string {
 	nulls := make([]string, len(t.columns))
 	for i, c := range t.columns {
