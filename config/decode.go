@@ -26,7 +26,8 @@ type decoder struct {
 	// that key is not also reported as missing.
 	suggested map[string]bool
 	anchors   map[string]ast.Node
-	budget    int
+	budget    int // values left to decode or copy in (see spend)
+	mergeAt   Pos // the outermost << key being expanded, or zero
 }
 
 func newDecoder(file string, env Env) *decoder {
@@ -53,10 +54,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 	if _, null := n.(*ast.NullNode); null {
 		return
 	}
-	if d.budget--; d.budget < 0 {
-		if d.budget == -1 {
-			d.errorf(nodePos(n), "too many values (more than %d, aliases included): simplify the file", maxValues)
-		}
+	if !d.spend(nodePos(n)) {
 		return
 	}
 	if depth > maxDepth {
@@ -96,6 +94,27 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 	default:
 		d.scalarInto(n, v, path)
 	}
+}
+
+// spend counts one value against the file's budget (maxValues): every decoded value, every
+// alias followed and every entry a << merge key copies in, so that a chain of anchors that
+// doubles at each level ("billion laughs", <<: [*a, *a]) is refused after a bounded amount
+// of work instead of being expanded. It reports the first overrun at pos and returns false
+// from then on.
+func (d *decoder) spend(pos Pos) bool {
+	if d.budget--; d.budget >= 0 {
+		return true
+	}
+	if d.budget == -1 {
+		if !d.mergeAt.IsZero() {
+			pos = d.mergeAt
+		}
+		d.errorf(pos, "too many values (more than %d, counting what every *alias and << merge "+
+			"copies in): an anchor chain like <<: [*a, *a] doubles at each level; merge each anchor "+
+			"once, or write the values out", maxValues)
+	}
+	d.budget = -2 // report once; stay exhausted
+	return false
 }
 
 // resolve looks through tags, anchors and aliases to the node that holds the value.

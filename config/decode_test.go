@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"reflect"
 	"testing"
 	"time"
@@ -191,7 +192,7 @@ func TestBillionLaughs(t *testing.T) {
 	}
 	src += "health:\n  - {name: h, url: 'http://h/', expect: {json: {path: $.x, equals: *g}}}\n"
 	es := parseErrors(t, src, nil)
-	if len(es) != 1 || es[0].Msg != "too many values (more than 100000, aliases included): simplify the file" {
+	if len(es) != 1 || !strings.HasPrefix(es[0].Msg, "too many values (more than 100000,") {
 		t.Errorf("errors = %v", es)
 	}
 }

@@ -31,7 +31,18 @@ func (d *decoder) mapping(n ast.Node, path string, depth int, want []string) ([]
 			continue
 		}
 		if mv.Key.IsMergeKey() {
+			kp := nodePos(mv.Key)
+			if !d.spend(kp) {
+				return nil, false
+			}
+			outer := d.mergeAt.IsZero()
+			if outer {
+				d.mergeAt = kp // an overrun inside is reported at the merge that caused it
+			}
 			merged = append(merged, d.mergeEntries(mv.Value, path, depth)...)
+			if outer {
+				d.mergeAt = Pos{}
+			}
 			continue
 		}
 		key, ok := d.keyText(mv.Key)
@@ -66,6 +77,9 @@ func (d *decoder) mergeEntries(n ast.Node, path string, depth int) []entry {
 	if seq, ok := n.(*ast.SequenceNode); ok {
 		var out []entry
 		for _, item := range seq.Values {
+			if !d.spend(nodePos(item)) {
+				return nil
+			}
 			out = append(out, d.mergeEntries(item, path, depth+1)...)
 		}
 		return out
@@ -77,6 +91,11 @@ func (d *decoder) mergeEntries(n ast.Node, path string, depth int) []entry {
 		return nil
 	}
 	entries, _ := d.mapping(n, path, depth+1, nil)
+	for range entries {
+		if !d.spend(nodePos(n)) {
+			return nil
+		}
+	}
 	return entries
 }
 
