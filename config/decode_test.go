@@ -1,8 +1,8 @@
 package config
 
 import (
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
