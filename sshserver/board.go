@@ -30,8 +30,9 @@ type boardSession struct {
 	in   *inputReader
 	out  *outputWriter
 
-	reasonOnce sync.Once
-	reason     string // why the server ended it, told after the terminal is restored
+	reasonOnce  sync.Once
+	reason      string // why the server ended it, told after the terminal is restored
+	clampLogged bool   // the log said once that this session's window was clamped
 }
 
 // runBoard runs the board for a session with a PTY until the person quits (q, ctrl+c), the
@@ -49,16 +50,21 @@ func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-ch
 	b.in.touch(time.Now())
 	out := &outputWriter{w: sess, stall: s.opt.StallTimeout, onStall: b.stalled, total: &s.payload, gone: make(chan struct{})}
 	b.out = out
+	size := clampWindow(pty.Window.Width, pty.Window.Height)
 	opts := append(bubbletea.MakeOptions(sess),
 		tea.WithInput(b.in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithFPS(sessionFPS),
-		tea.WithContext(sess.Context()))
-	b.p = tea.NewProgram(m, opts...)
+		tea.WithContext(sess.Context()), tea.WithWindowSize(size.drawW, size.drawH))
+	var board tea.Model = m
+	if s.opt.wrapModel != nil {
+		board = s.opt.wrapModel(board)
+	}
+	b.p = tea.NewProgram(newSessionModel(board, size, b.panicked), opts...)
 
 	leave := s.watch.join(id.Watcher(), id.Role, "over ssh")
 	defer leave()
 	s.log.Info("board opened", "user", id.User, "key", id.Fingerprint, "role", id.Role.String(),
 		"term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
-		"from", sess.RemoteAddr().String())
+		"drawn", fmt.Sprintf("%dx%d", size.drawW, size.boardH), "from", sess.RemoteAddr().String())
 	done := make(chan struct{})
 	supervised := make(chan struct{})
 	go func() { defer close(supervised); b.supervise(winch, done) }()
@@ -95,7 +101,7 @@ func (b *boardSession) supervise(winch <-chan ssh.Window, done <-chan struct{}) 
 				winch = nil
 				continue
 			}
-			b.p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			b.resize(w)
 		case <-b.s.closing:
 			b.end("the server is shutting down; the journal has every change")
 			return
@@ -111,6 +117,27 @@ func (b *boardSession) supervise(winch <-chan ssh.Window, done <-chan struct{}) 
 			return
 		}
 	}
+}
+
+// resize passes a window change on, clamped to MaxWidth×MaxHeight (the first time a
+// session is clamped, the log says so).
+func (b *boardSession) resize(w ssh.Window) {
+	size := clampWindow(w.Width, w.Height)
+	if size.clamped() && !b.clampLogged {
+		b.clampLogged = true
+		b.s.log.Info("window clamped", "user", b.id.User, "key", b.id.Fingerprint,
+			"size", fmt.Sprintf("%dx%d", w.Width, w.Height), "drawn", fmt.Sprintf("%dx%d", size.drawW, size.boardH))
+	}
+	b.p.Send(askedSizeMsg(size))
+	b.p.Send(tea.WindowSizeMsg{Width: size.drawW, Height: size.drawH})
+}
+
+// panicked ends a session whose board panicked; the server and every other session go on.
+func (b *boardSession) panicked(what string, r any, stack []byte) {
+	b.s.log.Error("the board panicked; this session is closed, the others go on", "user", b.id.User,
+		"key", b.id.Fingerprint, "in", what, "panic", fmt.Sprint(r), "stack", string(stack))
+	b.end("the board hit an internal error and closed this session (the server log has the details); " +
+		"reconnect to watch again")
 }
 
 // end asks the program to quit, restoring the terminal, and remembers why.

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
@@ -43,6 +44,9 @@ type Options struct {
 	// Grace is how long shutdown waits for sessions and connections to end by themselves
 	// before it closes them; default 5s.
 	Grace time.Duration
+
+	// wrapModel, in tests, wraps each session's board model (to make it panic).
+	wrapModel func(tea.Model) tea.Model
 }
 
 // Server is the war room's SSH server. It holds no state of its own beyond its sessions:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/ssh"
@@ -23,6 +24,13 @@ const (
 
 // handle is every session's entry: who is it, is there room, and what did they ask for.
 func (s *Server) handle(sess ssh.Session) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("a session panicked; it is closed, the others go on", "user", sess.User(),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.refuse(sess, exitRefused, "an internal error closed this session (the server log has the details)")
+		}
+	}()
 	id, ok := s.identify(sess)
 	if !ok {
 		s.refuse(sess, exitRefused, "your key is no longer listed for this board: ask whoever runs "+
