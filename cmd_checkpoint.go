@@ -11,7 +11,7 @@ import (
 
 	"github.com/warroom-dev/warroom/app"
 	"github.com/warroom-dev/warroom/runsheet"
-	"github.com/warroom-dev/warroom/widgets"
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 func newCheckpointCmd(g *globals) *cobra.Command {
@@ -91,9 +91,9 @@ func listCheckpoints(w io.Writer, v runsheet.View, asJSON bool) error {
 		return enc.Encode(map[string]any{"checkpoints": cps})
 	}
 	for _, c := range cps {
-		line := fmt.Sprintf("%-16s %-8s %s", widgets.Sanitize(c.ID), c.State, widgets.Sanitize(c.Title))
+		line := fmt.Sprintf("%-16s %-8s %s", sanitize.Line(c.ID), c.State, sanitize.Line(c.Title))
 		if c.By != "" {
-			line += "  (" + widgets.Sanitize(c.By) + ")"
+			line += "  (" + sanitize.Line(c.By) + ")"
 		}
 		fmt.Fprintln(w, line)
 	}

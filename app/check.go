@@ -11,8 +11,8 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/sources"
-	"github.com/warroom-dev/warroom/widgets"
 )
 
 // CheckReport is the `check --json` document, version 1. Its shape is a public interface.
@@ -77,23 +77,21 @@ func (a *App) Check(ctx context.Context) CheckReport {
 
 // Report builds a check report from a snapshot and a runsheet view.
 func Report(title string, snap *board.Snapshot, view runsheet.View, at time.Time) CheckReport {
-	rep := CheckReport{Version: 1, Title: title, CheckedAt: at.UTC().Format(time.RFC3339),
+	rep := CheckReport{Version: 1, Title: sanitize.Line(title), CheckedAt: at.UTC().Format(time.RFC3339),
 		Status: sources.OK.String(), Sources: []CheckSource{}, Checkpoints: Checkpoints(view)}
 	worst := sources.OK
 	for _, s := range snap.Sources {
 		st := s.Effective()
 		worst = sources.Worst(worst, st)
-		cs := CheckSource{Name: s.Name, Kind: s.Kind, Status: st.String(), Value: s.Value, Unit: s.Unit,
-			Error: s.Error, Series: []CheckSeries{}, Facts: s.Facts}
-		if cs.Facts == nil {
-			cs.Facts = map[string]any{}
-		}
+		cs := CheckSource{Name: sanitize.Line(s.Name), Kind: s.Kind, Status: st.String(), Value: s.Value,
+			Unit: sanitize.Line(s.Unit), Error: sanitize.Line(s.Error), Series: []CheckSeries{}, Facts: cleanFacts(s.Facts)}
 		for _, se := range s.Series {
 			name := se.Name
 			if name == "" {
 				name = s.Name
 			}
-			cs.Series = append(cs.Series, CheckSeries{Name: name, Value: se.Value, Unit: se.Unit, Status: se.Status.String()})
+			cs.Series = append(cs.Series, CheckSeries{Name: sanitize.Line(name), Value: se.Value,
+				Unit: sanitize.Line(se.Unit), Status: se.Status.String()})
 		}
 		rep.Sources = append(rep.Sources, cs)
 	}
@@ -105,8 +103,9 @@ func Report(title string, snap *board.Snapshot, view runsheet.View, at time.Time
 func Checkpoints(view runsheet.View) []CheckCheckpoint {
 	out := []CheckCheckpoint{}
 	for _, c := range view.Checkpoints {
-		cc := CheckCheckpoint{ID: c.ID, Title: c.Title, State: string(c.State), Owner: c.Owner,
-			Gate: c.Gate.Expr, By: c.By, Override: c.Override, Note: c.Note}
+		cc := CheckCheckpoint{ID: sanitize.Line(c.ID), Title: sanitize.Line(c.Title), State: string(c.State),
+			Owner: sanitize.Line(c.Owner), Gate: sanitize.Text(c.Gate.Expr), By: sanitize.Line(c.By),
+			Override: c.Override, Note: sanitize.Text(c.Note)}
 		if c.Gate.Expr != "" && c.Gate.Light != runsheet.Grey && c.Gate.Light != runsheet.NoGate {
 			ok := c.Gate.Light == runsheet.Green || c.Gate.Light == runsheet.Amber
 			cc.GateOK = &ok
@@ -123,6 +122,52 @@ func Checkpoints(view runsheet.View) []CheckCheckpoint {
 		out = append(out, cc)
 	}
 	return out
+}
+
+// cleanFacts copies a source's facts with every string in them (keys too, at any depth)
+// passed through sanitize.Line: facts hold text from outside (a served-by header, a DNS
+// answer), and a check --json someone prints must not drive their terminal.
+func cleanFacts(facts map[string]any) map[string]any {
+	out := make(map[string]any, len(facts))
+	for k, v := range facts {
+		out[sanitize.Line(k)] = cleanFact(v, 0)
+	}
+	return out
+}
+
+func cleanFact(v any, depth int) any {
+	if depth > 16 {
+		return nil
+	}
+	switch t := v.(type) {
+	case string:
+		return sanitize.Line(t)
+	case []string:
+		out := make([]string, len(t))
+		for i, s := range t {
+			out[i] = sanitize.Line(s)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = cleanFact(e, depth+1)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[sanitize.Line(k)] = cleanFact(e, depth+1)
+		}
+		return out
+	case map[string]float64:
+		out := make(map[string]float64, len(t))
+		for k, e := range t {
+			out[sanitize.Line(k)] = e
+		}
+		return out
+	}
+	return v
 }
 
 func timeOrNil(t time.Time) *string {
@@ -156,10 +201,11 @@ func (r CheckReport) WriteJSON(w io.Writer) error {
 // WriteTable writes the report as a table for people.
 func (r CheckReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\n", r.Title, strings.ToUpper(r.Status))
+	fmt.Fprintf(tw, "%s\t%s\n", sanitize.Line(r.Title), strings.ToUpper(r.Status))
 	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATUS\tVALUE\tERROR")
 	for _, s := range r.Sources {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", widgets.Sanitize(s.Name), s.Kind, s.Status, formatValue(s.Value, s.Unit), widgets.Sanitize(s.Error))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sanitize.Line(s.Name), s.Kind, s.Status,
+			sanitize.Line(formatValue(s.Value, s.Unit)), sanitize.Line(s.Error))
 	}
 	if len(r.Checkpoints) > 0 {
 		fmt.Fprintln(tw, "\nCHECKPOINT\tSTATE\tGATE\tBY\t")
@@ -170,7 +216,7 @@ func (r CheckReport) WriteTable(w io.Writer) error {
 			} else if c.Gate != "" {
 				gate = "unknown"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", widgets.Sanitize(c.ID), c.State, gate, widgets.Sanitize(c.By))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", sanitize.Line(c.ID), c.State, gate, sanitize.Line(c.By))
 		}
 	}
 	return tw.Flush()

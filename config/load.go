@@ -8,13 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 // MaxFileSize is the largest config file read; a config is a few kilobytes.
@@ -126,20 +126,13 @@ func lineOf(data []byte, n int) string {
 	return lines[n-1]
 }
 
-// clean keeps a message from the YAML library on one line without control characters.
+// clean keeps a message from the YAML library (or a name from the file) on one line, with any
+// control, bidi or escape character written out (sanitize.Escape).
 func clean(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	var b strings.Builder
-	for _, r := range cut(s, 200) {
-		if unicode.IsControl(r) {
-			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return sanitize.Escape(cut(s, 200))
 }
 
 // cut shortens s to at most n runes.

@@ -7,6 +7,7 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/tui"
 )
 
@@ -65,7 +66,11 @@ func cleanUser(u string) string { return clean(u, false) }
 // cleanName keeps a name printable and short; spaces stay.
 func cleanName(u string) string { return clean(u, true) }
 
+// clean is sanitize.Line, at most maxUserLen runes, with every space (but ' ' when spaces
+// is set) and every rune that is not a plain printable one (private use, unassigned) as '_';
+// "?" when nothing is left.
 func clean(u string, spaces bool) string {
+	u = sanitize.Line(u)
 	var b strings.Builder
 	n := 0
 	for _, r := range u {

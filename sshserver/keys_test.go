@@ -128,7 +128,7 @@ func TestIdentityNamesAndJournal(t *testing.T) {
 	if strings.ContainsAny(id.User, "\x1b ") || len([]rune(id.User)) != maxUserLen {
 		t.Fatalf("cleaned user %q", id.User)
 	}
-	if j := id.Journal(); !strings.HasPrefix(j, "ssh:al_[31mice_with") || !strings.HasSuffix(j, " "+k.fp) {
+	if j := id.Journal(); !strings.HasPrefix(j, "ssh:alice_with_a") || !strings.HasSuffix(j, " "+k.fp) {
 		t.Fatalf("journal name %q", j)
 	}
 	if w := (Identity{User: "bob", Role: tui.Viewer}).Watcher(); w != "bob (viewer)" {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/warroom-dev/warroom/app"
 	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/tui"
-	"github.com/warroom-dev/warroom/widgets"
 )
 
 // Exit statuses of sessions that are turned away.
@@ -78,7 +78,7 @@ func (s *Server) exec(sess ssh.Session, id Identity) {
 	case len(args) == 2 && args[0] == "check" && args[1] == "--json":
 		asJSON = true
 	default:
-		cmd := []rune(widgets.Sanitize(sess.RawCommand()))
+		cmd := []rune(sanitize.Line(sess.RawCommand()))
 		if len(cmd) > 60 {
 			cmd = append(cmd[:60], '…')
 		}

@@ -18,7 +18,7 @@ func TestSanitize(t *testing.T) {
 		{"c1 osc\u009d0;pwned\u009cafter", "c1 oscafter"},
 		{"c1 csi\u009b31mred", "c1 csired"},
 		{"dcs\x1bP1$q\"p\x1b\\after", "dcsafter"},
-		{"apc\x1b_hidden\x07after", "apcafter"},
+		{"apc\x1b_hidden\x1b\\after", "apcafter"},
 		{"charset\x1b(Bafter", "charsetafter"},
 		{"keypad\x1b=after", "keypadafter"},
 		{"unterminated\x1b]0;the rest is eaten", "unterminated"},

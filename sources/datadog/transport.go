@@ -9,9 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
+
+	textsafe "github.com/warroom-dev/warroom/sanitize" // this package has its own sanitize
 )
 
 // errTooLarge is returned while reading an answer longer than maxBody.
@@ -205,24 +206,9 @@ func (c *Client) clean(s string) string {
 	return sanitize(s, maxText)
 }
 
-// sanitize keeps printable text only (tabs and newlines become spaces) and cuts it at n
-// runes with an ellipsis.
+// sanitize makes text from outside safe for a terminal (textsafe.Line: escape sequences
+// removed whole, not just their ESC; C1, bidi and control characters dropped; tabs and
+// newlines as spaces) and cuts it at n runes with an ellipsis.
 func sanitize(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			r = ' '
-		case !unicode.IsPrint(r) || r == unicode.ReplacementChar:
-			continue
-		}
-		if count == n {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return b.String()
+	return textsafe.Cut(strings.TrimSpace(textsafe.Line(s)), n)
 }

@@ -20,7 +20,7 @@ func TestClean(t *testing.T) {
 		"tab\there\r\nnew\x00line\x7f":             "tab here newline",
 		"  lead  and   trail  ":                    "lead and trail",
 		"bidi\u202eevil\u2066":                     "bidievil",
-		"bad \xff utf8":                            "bad \ufffd utf8",
+		"bad \xff utf8":                            "bad utf8",
 		"\x1b[":                                    "",
 		"\x1b[1;\x07x":                             "x",
 	} {
