@@ -92,7 +92,7 @@ func runBoard(parent context.Context, a *app.App) error {
 	}
 	m := tui.New(localDeps(a))
 	defer m.Close()
-	return runProgram(ctx, m)
+	return withQuietLogs(a.Config.Runsheet.Journal, os.Stderr, func() error { return runProgram(ctx, m) })
 }
 
 // runProgram shows a board in this terminal until the user quits or ctx ends. Signals are

@@ -109,7 +109,7 @@ func runLocal(ctx context.Context, a *app.App, srv *sshserver.Server) error {
 	defer leave()
 	m := tui.New(deps)
 	defer m.Close()
-	return runProgram(ctx, m)
+	return withQuietLogs(a.Config.Runsheet.Journal, os.Stderr, func() error { return runProgram(ctx, m) })
 }
 
 // announce says where the board is served and how to check the host key.
