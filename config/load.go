@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +56,8 @@ func Parse(data []byte, file string, env func(string) (string, bool)) (*Config, 
 		d.errorf(Pos{Line: 1, Col: 1}, "the file is larger than %d bytes: is it the right file?", MaxFileSize)
 		return nil, d.errs
 	}
+	// A UTF-8 byte order mark (Windows editors write one) is not part of the first key.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		return nil, syntaxError(name, data, err)

@@ -107,6 +107,8 @@ func (v *validator) httpURL(path, raw string, fallback Pos) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		v.errorf(v.at(path, fallback), "%s must be an http:// or https:// URL with a host, like https://example.com/healthz", path)
+	} else if p := urlPortProblem(u); p != "" {
+		v.errorf(v.at(path, fallback), "%s: %s", path, p)
 	}
 }
 

@@ -117,6 +117,9 @@ func (v *validator) dsn(path, dsn string, fallback Pos) {
 	}
 	_, err := mysql.ParseDSN(dsn)
 	if err == nil || !strings.HasPrefix(err.Error(), "invalid DSN: ") {
+		if p := dsnProblem(dsn, v.secret[path]); p != "" {
+			v.errorf(v.at(path, fallback), "%s: %s", path, p)
+		}
 		return
 	}
 	v.errorf(v.at(path, fallback), "%s is not a valid DSN: %s (the form is user:password@tcp(host:3306)/)",
