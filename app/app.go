@@ -81,7 +81,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	sheet, err := runsheet.Open(rs, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
 	if err != nil {
 		a.Close()
-		return nil, err
+		return nil, nameJournal(err, rs.Journal, cfg.Runsheet.Journal)
 	}
 	a.Sheet = sheet
 	a.postEvents()
