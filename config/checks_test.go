@@ -10,7 +10,7 @@ import (
 func TestValidateRefusesWhatCheckRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, pos, want string
-		vars            map[string]string
+		vars                 map[string]string
 	}{
 		{name: "tls=bogus", src: "databases:\n  - name: d\n    dsn: 'u:Hunter2pw@tcp(127.0.0.1:3306)/db?tls=bogus'\n",
 			pos: "3:10", want: `databases[0].dsn: the MySQL driver refuses its parameter "tls": invalid value / unknown config name: bogus (tls is true, false, skip-verify or preferred)`},
