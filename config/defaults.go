@@ -91,6 +91,9 @@ func orDuration(d *Duration, def Duration) {
 func resolvePaths(c *Config, env Env) {
 	c.Runsheet.Journal = resolve(c.Dir, c.Runsheet.Journal, env)
 	c.Runsheet.From.File = resolve(c.Dir, c.Runsheet.From.File, env)
+	for i := range c.Health {
+		c.Health[i].CAFile = resolve(c.Dir, c.Health[i].CAFile, env)
+	}
 	if s := c.SSH; s != nil {
 		if s.HostKey != "" {
 			s.HostKey = resolve(c.Dir, s.HostKey, env)

@@ -110,6 +110,7 @@ type Health struct {
 	TLSWarnDays        *int              `yaml:"tls_warn_days"` // default 14
 	FollowRedirects    bool              `yaml:"follow_redirects"`
 	InsecureSkipVerify bool              `yaml:"insecure_skip_verify"`
+	CAFile             string            `yaml:"ca_file"` // PEM bundle of the CAs to trust; relative to the config's folder
 	FreshConnection    bool              `yaml:"fresh_connection"`
 	Resolver           string            `yaml:"resolver"` // dns: host:port; default the system resolver
 	Interval           Duration          `yaml:"interval"`

@@ -136,7 +136,7 @@ func (v *validator) limits(path string, l DurationLimits, fallback Pos) {
 
 var (
 	httpOnly = []string{"method", "headers", "expect.status", "expect.body_contains", "expect.json",
-		"served_by_header", "tls_warn_days", "follow_redirects", "insecure_skip_verify", "fresh_connection"}
+		"served_by_header", "tls_warn_days", "follow_redirects", "insecure_skip_verify", "fresh_connection", "ca_file"}
 	dnsOnly = []string{"expect.any_of", "resolver"}
 	methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 	dnsName = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$`)
@@ -204,6 +204,7 @@ func (v *validator) httpProbe(item string, h Health) {
 		v.errorf(v.at(item+".expect.json.path", v.at(item+".expect.json", h.Pos)),
 			`%s.expect.json.path must start with $, like "$.db" or "$.checks[0].status"`, item)
 	}
+	v.caFile(item, h)
 	if h.TLSWarnDays != nil && *h.TLSWarnDays < 0 {
 		v.errorf(v.at(item+".tls_warn_days", h.Pos), "tls_warn_days must be 0 (off) or more")
 	}

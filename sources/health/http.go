@@ -79,16 +79,26 @@ func newHTTP(b probeBase, h config.Health) (*httpProbe, error) {
 	if p.expect, err = newHTTPExpect(h.Expect); err != nil {
 		return nil, err
 	}
-	p.transport = newTransport(h, p.host)
+	if p.transport, err = newTransport(h, p.host); err != nil {
+		return nil, err
+	}
 	p.client = &http.Client{Transport: p.transport, CheckRedirect: redirectPolicy(h.FollowRedirects)}
 	return p, nil
 }
 
 // newTransport makes the probe's own transport: few idle connections (one target), none at
 // all with fresh_connection, and the Host header as the TLS server name so that a backend
-// can be probed by its address with the site's name before DNS flips.
-func newTransport(h config.Health, host string) *http.Transport {
+// can be probed by its address with the site's name before DNS flips. With ca_file, the
+// CAs in that PEM bundle are the ones trusted (instead of the system's).
+func newTransport(h config.Health, host string) (*http.Transport, error) {
 	tlsConf := &tls.Config{InsecureSkipVerify: h.InsecureSkipVerify} //nolint:gosec // the user asked for it
+	if h.CAFile != "" {
+		pool, err := config.ReadCAFile(h.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("ca_file %s: %w", h.CAFile, err)
+		}
+		tlsConf.RootCAs = pool
+	}
 	if host != "" {
 		if name, _, err := net.SplitHostPort(host); err == nil {
 			host = name
@@ -104,7 +114,7 @@ func newTransport(h config.Health, host string) *http.Transport {
 		MaxIdleConnsPerHost: 2,
 		IdleConnTimeout:     90 * time.Second,
 		DisableKeepAlives:   h.FreshConnection,
-	}
+	}, nil
 }
 
 func redirectPolicy(follow bool) func(*http.Request, []*http.Request) error {
