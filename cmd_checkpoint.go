@@ -50,7 +50,7 @@ func newCheckpointCmd(g *globals) *cobra.Command {
 			t := runsheet.Transition{Checkpoint: args[0], Action: runsheet.Action(args[1]), By: osUser(),
 				Note: note, Force: force, Reason: reason}
 			if err := applyFromCLI(cmd.Context(), a, t, cmd.ErrOrStderr()); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "refused:", err)
+				fmt.Fprintln(cmd.ErrOrStderr(), "refused:", sanitize.Line(err.Error()))
 				return exitError{code: 1}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s recorded\n", t.Checkpoint, t.Action)
