@@ -2,14 +2,15 @@
 // batched POST /api/v2/query/timeseries per interval, within the organisation's rate limit,
 // and optionally posts runsheet transitions as Datadog events.
 //
-// It uses only the core package of the official client (github.com/DataDog/datadog-api-client-go/v2/api/datadog:
-// configuration, server URL selection, API keys from the context, request building and
-// transport) with small request and response types of its own; the generated datadogV1 and
-// datadogV2 packages would add about two minutes to every cold build.
+// It speaks Datadog's HTTP API itself (net/http and encoding/json: the DD-API-KEY and
+// DD-APPLICATION-KEY headers, the site or URL, a timeout, gzip answers, the X-RateLimit-*
+// headers) with small request and response types of its own. The official client is not
+// imported: even its core package, api/datadog, compiles a C zstd library whenever cgo is on
+// and brings goccy/go-json, oauth2 and uuid, none of which warroom needs (docs/perf-datadog.md).
+// Its tests check that the requests built here are the ones the official client builds.
 package datadog
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,8 +18,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
 
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
@@ -52,11 +51,10 @@ const authStopWait = time.Hour
 // Client polls the configured metrics and posts events. It is safe for concurrent use: polls
 // are serialized (a second poll waits for the first, or gives up with its context).
 type Client struct {
-	api      *datadog.APIClient
 	http     *http.Client
-	vars     map[string]string // ContextServerVariables: protocol and name of the API host
-	base     string            // the API base URL, for messages
-	keys     map[string]datadog.APIKey
+	base     string // the API base URL ("https://api.datadoghq.com"), without a trailing /
+	apiKey   string // sent only in the DD-API-KEY header
+	appKey   string // sent only in the DD-APPLICATION-KEY header
 	secrets  []string
 	metrics  []config.Metric
 	interval time.Duration
@@ -74,7 +72,7 @@ type Client struct {
 // New checks the datadog: section and the metrics and returns a client for them. The keys
 // are kept only to be sent in headers; no error or message of this package contains them.
 func New(dd config.Datadog, metrics []config.Metric) (*Client, error) {
-	vars, base, err := serverVariables(dd, os.Getenv("DD_SITE"))
+	_, base, err := serverVariables(dd, os.Getenv("DD_SITE"))
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +80,9 @@ func New(dd config.Datadog, metrics []config.Metric) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		vars:     vars,
 		base:     base,
+		apiKey:   dd.APIKey,
+		appKey:   dd.AppKey,
 		metrics:  append([]config.Metric(nil), metrics...),
 		interval: orDefault(dd.Interval.D(), DefaultInterval),
 		timeout:  orDefault(dd.Timeout.D(), DefaultTimeout),
@@ -91,10 +90,6 @@ func New(dd config.Datadog, metrics []config.Metric) (*Client, error) {
 		events:   dd.Events,
 		now:      time.Now,
 		sem:      make(chan struct{}, 1),
-		keys: map[string]datadog.APIKey{
-			"apiKeyAuth": {Key: dd.APIKey},
-			"appKeyAuth": {Key: dd.AppKey},
-		},
 	}
 	for _, k := range []string{dd.APIKey, dd.AppKey} {
 		if k != "" {
@@ -104,23 +99,7 @@ func New(dd config.Datadog, metrics []config.Metric) (*Client, error) {
 	c.pollState = newPollState()
 	c.ev.rate = newRateState()
 	c.http = newHTTPClient(c.timeout)
-	c.api = datadog.NewAPIClient(newConfiguration(c.http))
 	return c, nil
-}
-
-// newConfiguration sets up the core client deliberately: its own retries are off (a retry
-// loop inside one poll would hide a 429 or a 5xx from the board and could sleep past the
-// poll's timeout; warroom waits between polls instead, via Result.NextIn and the
-// scheduler's backoff), debug dumps are off, and answers may be gzip-compressed.
-func newConfiguration(hc *http.Client) *datadog.Configuration {
-	cfg := datadog.NewConfiguration()
-	cfg.HTTPClient = hc
-	cfg.Debug = false
-	cfg.Compress = true
-	cfg.UserAgent = "warroom " + datadog.GetUserAgent()
-	cfg.RetryConfiguration.EnableRetry = false
-	cfg.RetryConfiguration.MaxRetries = 0
-	return cfg
 }
 
 // newHTTPClient has a timeout (the default client has none), its own transport (so Close
@@ -154,16 +133,8 @@ func (c *Client) Job() sources.Job {
 	return sources.Job{Name: "datadog", Interval: c.interval, Timeout: c.timeout, Poll: c.poll}
 }
 
-// withAuth returns ctx carrying the keys and the server selection for the core client:
-// server index 1 is "{protocol}://{name}", which serves a site, a proxy and a test server
-// alike (index 0 only accepts the sites the client knew when it was generated).
-func (c *Client) withAuth(ctx context.Context) context.Context {
-	ctx = context.WithValue(ctx, datadog.ContextAPIKeys, c.keys)
-	ctx = context.WithValue(ctx, datadog.ContextServerIndex, 1)
-	return context.WithValue(ctx, datadog.ContextServerVariables, c.vars)
-}
-
-// serverVariables turns url or site into the protocol and host name of the API: url wins;
+// serverVariables turns url or site into the protocol and host name of the API (the official
+// client's server variables for its server index 1, "{protocol}://{name}"): url wins;
 // site (default $DD_SITE, then datadoghq.com) becomes https://api.{site}.
 func serverVariables(dd config.Datadog, envSite string) (map[string]string, string, error) {
 	if raw := strings.TrimSpace(dd.URL); raw != "" {

@@ -60,7 +60,7 @@ func (c *Client) PostEvent(ctx context.Context, e Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	a, cerr := c.call(ctx, "v1.EventsApi.CreateEvent", "/api/v1/events", eventBody(e, now), [2]string{"apiKeyAuth", "DD-API-KEY"})
+	a, cerr := c.call(ctx, "/api/v1/events", eventBody(e, now), false)
 	if cerr != nil {
 		return fmt.Errorf("Datadog event %q not posted: %w", sanitize(e.Title, 60), cerr)
 	}

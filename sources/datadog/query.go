@@ -2,6 +2,7 @@ package datadog
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
 
 	"github.com/warroom-dev/warroom/sources"
 )
@@ -96,7 +95,7 @@ func decodeTimeseries(body []byte, contentType string, slots int) (decoded, erro
 	if len(body) == 0 {
 		return out, errors.New("it is empty")
 	}
-	if err := datadog.Unmarshal(body, &r); err != nil {
+	if err := json.Unmarshal(body, &r); err != nil {
 		return out, fmt.Errorf("it is not the expected JSON (%s)", sanitize(err.Error(), 120))
 	}
 	if r.Data == nil {
@@ -207,9 +206,7 @@ func (c *Client) newRequest(idxs []int, now time.Time) *tsRequest {
 // query asks Datadog for the metrics at idxs in one request and records the rate-limit
 // headers of the answer.
 func (c *Client) query(ctx context.Context, idxs []int) (decoded, *callError) {
-	a, cerr := c.call(ctx, "v2.MetricsApi.QueryTimeseriesData", "/api/v2/query/timeseries",
-		c.newRequest(idxs, c.now()),
-		[2]string{"apiKeyAuth", "DD-API-KEY"}, [2]string{"appKeyAuth", "DD-APPLICATION-KEY"})
+	a, cerr := c.call(ctx, "/api/v2/query/timeseries", c.newRequest(idxs, c.now()), true)
 	c.requests++
 	if cerr != nil {
 		return decoded{}, cerr

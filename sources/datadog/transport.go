@@ -1,16 +1,17 @@
 package datadog
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
-
-	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
 
 	textsafe "github.com/warroom-dev/warroom/sanitize" // this package has its own sanitize
 )
@@ -18,8 +19,8 @@ import (
 // errTooLarge is returned while reading an answer longer than maxBody.
 var errTooLarge = errors.New("answer too large")
 
-// limitedTransport cuts every answer body at max bytes, so that datadog.ReadBody (which
-// reads everything) cannot be made to buffer an unbounded body.
+// limitedTransport cuts every answer body at max bytes, so that reading an answer whole
+// cannot be made to buffer an unbounded body.
 type limitedTransport struct {
 	base http.RoundTripper
 	max  int64
@@ -95,27 +96,40 @@ type answer struct {
 	contentType string
 }
 
-// call makes one POST through the core client, the way the generated API methods do:
-// ServerURLWithContext, SetAuthKeys, PrepareRequest, CallAPI, ReadBody. keys names the
-// auth schemes the endpoint takes. A nil error means an answer arrived (any status).
-func (c *Client) call(ctx context.Context, operation, path string, body any, keys ...[2]string) (*answer, *callError) {
-	ctx = c.withAuth(ctx)
-	base, err := c.api.Cfg.ServerURLWithContext(ctx, operation)
+// userAgent names warroom and the Go runtime the way the official client names itself.
+var userAgent = fmt.Sprintf("warroom (go %s; os %s; arch %s)", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+
+// call POSTs body as JSON to the API path (e.g. "/api/v2/query/timeseries") with the API key,
+// and the application key when appKey is set — the headers, body and URL the official
+// client builds for the same call (TestRequestsMatchOfficialClient). Answers may come
+// gzip-compressed: net/http asks for it and decompresses. There are no retries inside a call:
+// a retry loop would hide a 429 or a 5xx from the board and could sleep past the poll's
+// timeout; warroom waits between polls instead (Result.NextIn and the scheduler's backoff).
+// A nil error means an answer arrived (any status).
+func (c *Client) call(ctx context.Context, path string, body any, appKey bool) (*answer, *callError) {
+	var payload bytes.Buffer
+	if err := json.NewEncoder(&payload).Encode(body); err != nil {
+		return nil, &callError{kind: failTransport, msg: c.clean("cannot build the Datadog request: " + err.Error())}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, &payload)
 	if err != nil {
 		return nil, &callError{kind: failTransport, msg: c.clean("Datadog API address: " + err.Error())}
 	}
-	headers := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
-	datadog.SetAuthKeys(ctx, &headers, keys...)
-	req, err := c.api.PrepareRequest(ctx, base+path, http.MethodPost, body, headers, url.Values{}, url.Values{}, nil)
-	if err != nil {
-		return nil, &callError{kind: failTransport, msg: c.clean("cannot build the Datadog request: " + err.Error())}
+	h := req.Header
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", userAgent)
+	h.Set("DD-API-KEY", c.apiKey)
+	if appKey {
+		h.Set("DD-APPLICATION-KEY", c.appKey)
 	}
 	start := time.Now()
-	resp, err := c.api.CallAPI(req)
+	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, err, time.Since(start))
 	}
-	b, err := datadog.ReadBody(resp)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
 	if errors.Is(err, errTooLarge) {
 		return nil, &callError{kind: failDecode, status: resp.StatusCode,
 			msg: fmt.Sprintf("Datadog's answer is larger than %d MiB: narrow the queries (fewer groups in `by {…}`) or shorten datadog.window", maxBody>>20)}
@@ -174,7 +188,7 @@ func errorText(body []byte) string {
 	var v struct {
 		Errors any `json:"errors"`
 	}
-	if err := datadog.Unmarshal(body, &v); err == nil {
+	if err := json.Unmarshal(body, &v); err == nil {
 		switch e := v.Errors.(type) {
 		case string:
 			return e
