@@ -206,7 +206,8 @@ func (c *Client) newRequest(idxs []int, now time.Time) *tsRequest {
 // query asks Datadog for the metrics at idxs in one request and records the rate-limit
 // headers of the answer.
 func (c *Client) query(ctx context.Context, idxs []int) (decoded, *callError) {
-	a, cerr := c.call(ctx, "/api/v2/query/timeseries", c.newRequest(idxs, c.now()), true)
+	req := c.newRequest(idxs, c.now())
+	a, cerr := c.call(ctx, "/api/v2/query/timeseries", req, true)
 	c.requests++
 	if cerr != nil {
 		return decoded{}, cerr
@@ -224,5 +225,24 @@ func (c *Client) query(ctx context.Context, idxs []int) (decoded, *callError) {
 		return decoded{}, &callError{kind: failDecode, status: a.status, msg: c.clean(fmt.Sprintf(
 			"Datadog's answer cannot be read: %v; is datadog.url (%s) the Datadog API?", err, c.base))}
 	}
+	d.keepWindow(req.Data.Attributes.From, req.Data.Attributes.To, req.Data.Attributes.Interval)
 	return d, nil
+}
+
+// keepWindow drops the points outside the window asked for, [from, to] in ms, allowing one
+// rollup interval on either side (the bucket that holds from, a clock a little ahead):
+// a recorded or cached answer with old times must not pass for a value now.
+func (d decoded) keepWindow(from, to, interval int64) {
+	lo, hi := time.UnixMilli(from-interval), time.UnixMilli(to+interval)
+	for _, slot := range d.bySlot {
+		for k := range slot {
+			kept := slot[k].points[:0]
+			for _, p := range slot[k].points {
+				if !p.Time.Before(lo) && !p.Time.After(hi) {
+					kept = append(kept, p)
+				}
+			}
+			slot[k].points = kept
+		}
+	}
 }

@@ -162,7 +162,12 @@ func (s *Server) SetRateLimit(limit int, period time.Duration) {
 
 // FailNext answers the next n requests (either endpoint, after the key check) with status
 // and body (JSON or not, as given) instead of the real answer.
-func (s *Server) FailNext(n, status int, body string) {
+func (s *Server) FailNext(n, status int, body string) { s.AnswerNext(n, status, body) }
+
+// AnswerNext answers the next n requests (either endpoint, after the key check) with status
+// and body as given — a recorded Datadog answer, say — instead of the one the server would
+// make.
+func (s *Server) AnswerNext(n, status int, body string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
