@@ -25,8 +25,9 @@ type JobStats struct {
 // after the last one started,
 // each poll runs under a context with the job's Timeout, and a job never has two polls
 // running at once (a poll still running when the next is due is skipped and counted). After
-// a failed poll (every report of the job with Failed set) the delay doubles, capped at BackoffCap(Interval);
-// a report's NextIn stretches the delay further (rate limits).
+// a failed poll (every report of the job with Failed set) the delay doubles, capped at BackoffCap(Interval),
+// unless a report's NextIn says when to come back (a rate limit's reset): then it is that. After any
+// poll a report's NextIn stretches the delay further (rate limits), never shortened by jitter.
 type Scheduler struct {
 	jobs  []Job
 	sink  Sink
@@ -108,13 +109,22 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 			if d.failed {
 				n := c.failures.Add(1)
 				delay = backoff(job.Interval, n)
+				if d.nextIn > 0 {
+					// The source knows when to come back (a rate limit's reset) and has
+					// said so on the board: wait that, not the backoff.
+					delay = d.nextIn
+				}
 			} else {
 				c.failures.Store(0)
 			}
 			if d.nextIn > delay {
 				delay = d.nextIn
 			}
-			resetTimer(timer, time.Until(slot(d.started.Add(jitter(delay)))))
+			due := d.started.Add(jitter(delay))
+			if floor := d.started.Add(d.nextIn); due.Before(floor) {
+				due = floor // jitter never brings a poll before the time asked for
+			}
+			resetTimer(timer, time.Until(slot(due)))
 		case <-timer.C:
 			if hung != nil {
 				select {

@@ -113,7 +113,8 @@ type Result struct {
 	// flip). They are logged with this result's status.
 	Events []string
 	// NextIn, when positive, asks the scheduler to wait at least this long before the next
-	// poll (a rate limit's reset).
+	// poll (a rate limit's reset); after a failed poll it is exactly the wait (no backoff on
+	// top), so that a row saying "waiting 2s" is polled again in 2 s.
 	NextIn time.Duration
 }
 

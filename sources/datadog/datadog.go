@@ -53,6 +53,7 @@ const authStopWait = time.Hour
 type Client struct {
 	http     *http.Client
 	base     string // the API base URL ("https://api.datadoghq.com"), without a trailing /
+	byURL    bool   // base comes from datadog.url (datadog.site is not used)
 	apiKey   string // sent only in the DD-API-KEY header
 	appKey   string // sent only in the DD-APPLICATION-KEY header
 	secrets  []string
@@ -81,6 +82,7 @@ func New(dd config.Datadog, metrics []config.Metric) (*Client, error) {
 	}
 	c := &Client{
 		base:     base,
+		byURL:    strings.TrimSpace(dd.URL) != "",
 		apiKey:   dd.APIKey,
 		appKey:   dd.AppKey,
 		metrics:  append([]config.Metric(nil), metrics...),

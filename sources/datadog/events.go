@@ -75,7 +75,7 @@ func (c *Client) PostEvent(ctx context.Context, e Event) error {
 	}
 	err := c.statusError(a, "the event")
 	if err.kind == failAuth {
-		err.msg = fmt.Sprintf("Datadog refused the API key (%d): check datadog.api_key and datadog.site (%s)", a.status, c.base)
+		err.msg = fmt.Sprintf("Datadog refused the API key (%d): check datadog.api_key and %s", a.status, c.siteHint())
 	}
 	return fmt.Errorf("Datadog event %q not posted: %w", sanitize(e.Title, 60), error(err))
 }

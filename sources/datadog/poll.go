@@ -67,10 +67,10 @@ func (c *Client) poll(ctx context.Context) []sources.Report {
 	case fatal != nil && fatal.kind == failRate:
 		wait := c.rate.rateLimited(now)
 		nextIn = now.Sub(start) + wait
-		msg := fmt.Sprintf("%s: waiting %s for it to reset", fatal.msg, wait.Round(time.Second))
+		say := fmt.Sprintf(": waiting %s for it to reset", roundUp(wait))
 		for i := range outs {
-			if outs[i].err == fatal.msg {
-				outs[i].err = msg
+			if outs[i].err == fatal.msg || outs[i].err == notPolledRate {
+				outs[i].err += say
 			}
 		}
 	default:
@@ -113,9 +113,7 @@ func (c *Client) fetch(ctx context.Context, outs []outcome) *callError {
 		batch := active[:n]
 		active = active[n:]
 		if fatal := c.fetchGroup(ctx, batch, outs, &bisect); fatal != nil {
-			for _, i := range active {
-				outs[i].err = fatal.msg
-			}
+			markNotPolled(outs, active, fatal)
 			return fatal
 		}
 	}
@@ -157,10 +155,12 @@ func (c *Client) fetchGroup(ctx context.Context, idxs []int, outs []outcome, bis
 	*bisect -= 2
 	before := len(c.rejected)
 	h := len(idxs) / 2
-	for _, half := range [][]int{idxs[:h], idxs[h:]} {
-		if fatal := c.fetchGroup(ctx, half, outs, bisect); fatal != nil {
-			return fatal
-		}
+	if fatal := c.fetchGroup(ctx, idxs[:h], outs, bisect); fatal != nil {
+		markNotPolled(outs, idxs[h:], fatal) // the half not yet asked
+		return fatal
+	}
+	if fatal := c.fetchGroup(ctx, idxs[h:], outs, bisect); fatal != nil {
+		return fatal
 	}
 	if len(c.rejected) == before && !anyFailed(outs, idxs) {
 		// Both halves went through: the request was too big, not wrong. The larger half
@@ -169,6 +169,23 @@ func (c *Client) fetchGroup(ctx context.Context, idxs []int, outs []outcome, bis
 	}
 	return nil
 }
+
+// markNotPolled fails the metrics at idxs, which were not asked for because fatal stopped the
+// poll first: they have no answer (Failed, so they count against staleness), and say why
+// rather than "no data".
+func markNotPolled(outs []outcome, idxs []int, fatal *callError) {
+	msg := "not polled: " + fatal.msg
+	if fatal.kind == failRate {
+		msg = notPolledRate
+	}
+	for _, i := range idxs {
+		outs[i] = outcome{err: msg}
+	}
+}
+
+// notPolledRate is the error of a metric not asked for because Datadog's rate limit was hit
+// by an earlier request of the same poll.
+const notPolledRate = "not polled: rate limited"
 
 func anyFailed(outs []outcome, idxs []int) bool {
 	for _, i := range idxs {
@@ -208,7 +225,7 @@ func (c *Client) allFailed(msg string, nextIn time.Duration, event string) []sou
 // an error saying how long until the next request.
 func (c *Client) waiting(wait time.Duration) []sources.Report {
 	if c.last == nil {
-		msg := fmt.Sprintf("waiting %s for Datadog's rate limit to reset before the first request", wait.Round(time.Second))
+		msg := fmt.Sprintf("waiting %s for Datadog's rate limit to reset before the first request", roundUp(wait))
 		return c.allFailed(msg, wait, "")
 	}
 	reports := make([]sources.Report, len(c.last))
@@ -218,6 +235,12 @@ func (c *Client) waiting(wait time.Duration) []sources.Report {
 		reports[i].Result.Events = nil
 	}
 	return reports
+}
+
+// roundUp is d in whole seconds, rounded up: a row that says "waiting 2s" is not polled
+// before 2 s are up.
+func roundUp(d time.Duration) string {
+	return formatSeconds(((d + time.Second - 1) / time.Second) * time.Second)
 }
 
 func maxTime(a, b time.Time) time.Time {

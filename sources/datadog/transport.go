@@ -168,7 +168,7 @@ func (c *Client) statusError(a *answer, what string) *callError {
 	switch {
 	case a.status == http.StatusUnauthorized || a.status == http.StatusForbidden:
 		return &callError{kind: failAuth, status: a.status, msg: fmt.Sprintf(
-			"Datadog refused the keys (%s): check datadog.api_key and datadog.app_key, that the application key may read metrics (timeseries_query), and that datadog.site is your account's site (%s)", st, c.base)}
+			"Datadog refused the keys (%s): check datadog.api_key and datadog.app_key, that the application key may read metrics (timeseries_query), and %s", st, c.siteHint())}
 	case a.status == http.StatusTooManyRequests:
 		return &callError{kind: failRate, status: a.status, msg: "Datadog rate limit reached (429 Too Many Requests)"}
 	case a.status >= 500:
@@ -177,9 +177,18 @@ func (c *Client) statusError(a *answer, what string) *callError {
 		return &callError{kind: failRejected, status: a.status, msg: fmt.Sprintf("Datadog rejected %s (%s)%s", what, st, remote)}
 	case a.status >= 300 && a.status < 400:
 		return &callError{kind: failOther, status: a.status, msg: fmt.Sprintf(
-			"Datadog answered %s, a redirect warroom does not follow: check datadog.url or datadog.site (%s)", st, c.base)}
+			"Datadog answered %s, a redirect warroom does not follow: check %s", st, c.siteHint())}
 	}
 	return &callError{kind: failOther, status: a.status, msg: fmt.Sprintf("Datadog answered %s to %s%s", st, what, remote)}
+}
+
+// siteHint asks to check the setting that chose the API host: datadog.url when it is set
+// (then datadog.site is not used), datadog.site otherwise.
+func (c *Client) siteHint() string {
+	if c.byURL {
+		return fmt.Sprintf("that datadog.url (%s) leads to your account's Datadog site", c.base)
+	}
+	return fmt.Sprintf("that datadog.site is your account's site (%s)", c.base)
 }
 
 // errorText extracts Datadog's error message from an error body ({"errors": ["…"]}, or a
