@@ -35,6 +35,7 @@ type CheckSource struct {
 	Error  string         `json:"error"`
 	Series []CheckSeries  `json:"series"`
 	Facts  map[string]any `json:"facts"`
+	why    string         // for the table: what is wrong, in words (see why)
 }
 
 // CheckSeries is one series of a source in a check report.
@@ -85,9 +86,13 @@ func Report(title string, snap *board.Snapshot, view runsheet.View, at time.Time
 		worst = sources.Worst(worst, st)
 		cs := CheckSource{Name: sanitize.Line(s.Name), Kind: s.Kind, Status: st.String(), Value: s.Value,
 			Unit: sanitize.Line(s.Unit), Error: sanitize.Line(s.Error), Series: []CheckSeries{}, Facts: cleanFacts(s.Facts)}
+		cs.why = why(s, st)
 		for _, se := range s.Series {
 			name := se.Name
 			if name == "" {
+				if placeholder(snap, s, se) {
+					continue
+				}
 				name = s.Name
 			}
 			cs.Series = append(cs.Series, CheckSeries{Name: sanitize.Line(name), Value: se.Value,
@@ -202,10 +207,14 @@ func (r CheckReport) WriteJSON(w io.Writer) error {
 func (r CheckReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\t%s\n", sanitize.Line(r.Title), strings.ToUpper(r.Status))
-	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATUS\tVALUE\tERROR")
+	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATUS\tVALUE\tWHY")
 	for _, s := range r.Sources {
+		reason := s.why
+		if reason == "" {
+			reason = s.Error // a report not made by Report
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sanitize.Line(s.Name), s.Kind, s.Status,
-			sanitize.Line(formatValue(s.Value, s.Unit)), sanitize.Line(s.Error))
+			sanitize.Line(formatValue(s.Value, s.Unit)), sanitize.Line(reason))
 	}
 	if len(r.Checkpoints) > 0 {
 		fmt.Fprintln(tw, "\nCHECKPOINT\tSTATE\tGATE\tBY\t")

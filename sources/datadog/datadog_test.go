@@ -209,11 +209,14 @@ func TestMultiSeriesAreNamedAndLimited(t *testing.T) {
 	if r.Series[0].Name != "host:web-00" || r.Series[1].Name != "host:web-01" {
 		t.Errorf("series names %q, %q; want host:web-00, host:web-01", r.Series[0].Name, r.Series[1].Name)
 	}
-	if *r.Value != 100 {
-		t.Errorf("value = %v, want the first series' newest point 100", *r.Value)
+	if *r.Value != 2000 {
+		t.Errorf("value = %v, want the worst series' newest point 2000", *r.Value)
 	}
-	if r.Status != sources.Crit || !strings.Contains(r.Detail, "host:web-09 crit") || !strings.Contains(r.Detail, "+3 more") {
+	if r.Status != sources.Crit || !strings.HasPrefix(r.Detail, "host:web-09 (worst of 11)") || !strings.Contains(r.Detail, "+3 more") {
 		t.Errorf("status %s detail %q; want crit, naming host:web-09 and +3 more", r.Status, r.Detail)
+	}
+	if last := r.Series[MaxSeries-1]; last.Name != "host:web-09" {
+		t.Errorf("the worst series is not among those shown (last shown %q)", last.Name)
 	}
 	if r.Facts["series_count"] != MaxSeries+3 {
 		t.Errorf("series_count = %v, want %d", r.Facts["series_count"], MaxSeries+3)

@@ -41,7 +41,7 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 	}
 
 	sum := summarize(series, th, r.Unit)
-	r.Value, r.Series = sum.first, sum.shown
+	r.Value, r.Series = sum.headline, sum.shown
 	facts["points"] = sum.points
 	if !sum.newest.IsZero() {
 		facts["last_point_at"] = sum.newest.UTC().Format(time.RFC3339)
@@ -56,8 +56,9 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 	}
 	r.Status = sum.worst
 	var parts []string
-	if len(series) > 1 && sum.worstName != series[0].name && sum.worst != sources.OK {
-		parts = append(parts, fmt.Sprintf("%s %s", sum.worstName, sum.worst))
+	if len(series) > 1 {
+		// The headline is the worst series' value: say whose it is.
+		parts = append(parts, fmt.Sprintf("%s (worst of %d)", sum.worstName, len(series)))
 	}
 	if len(series) > MaxSeries {
 		parts = append(parts, fmt.Sprintf("+%d more", len(series)-MaxSeries))
@@ -68,18 +69,22 @@ func (c *Client) result(i int, o outcome, note string) (r sources.Result) {
 
 // seriesSummary is what the series of one metric add up to.
 type seriesSummary struct {
-	shown     []sources.SeriesResult // the first MaxSeries
-	first     *float64               // the first series' newest value
+	shown     []sources.SeriesResult // the first MaxSeries by name, the worst always among them
+	headline  *float64               // the worst series' newest value
 	worst     sources.Status         // the worst status of any series with a value
-	worstName string
-	newest    time.Time // the newest non-null point of any series
-	points    int       // non-null points of all series
+	worstName string                 // the worst series' name (its group tags)
+	newest    time.Time              // the newest non-null point of any series
+	points    int                    // non-null points of all series
 	anyValue  bool
 }
 
-// summarize checks every series (sorted by name) against th.
+// summarize checks every series (sorted by name) against th. The worst series is the one
+// with the worst status; among equals, the one with the worst value (the highest, or the
+// lowest when lower is worse), so that the headline is the value that needs attention.
 func summarize(series []metricSeries, th sources.Threshold, unit string) seriesSummary {
 	sum := seriesSummary{worst: sources.OK}
+	all := make([]sources.SeriesResult, len(series))
+	worstAt := -1
 	for k, s := range series {
 		sr := sources.SeriesResult{Name: s.name, Unit: unit, Status: sources.Unknown, Points: s.points}
 		if p, ok := lastValue(s.points); ok {
@@ -88,19 +93,33 @@ func summarize(series []metricSeries, th sources.Threshold, unit string) seriesS
 			if p.Time.After(sum.newest) {
 				sum.newest = p.Time
 			}
-			if sr.Status.Rank() > sum.worst.Rank() {
-				sum.worst, sum.worstName = sr.Status, s.name
+			if worstAt < 0 || worseThan(sr, all[worstAt], th.Below) {
+				worstAt = k
 			}
 		}
 		sum.points += nonNull(s.points)
-		if k == 0 {
-			sum.first = sr.Value
-		}
-		if k < MaxSeries {
-			sum.shown = append(sum.shown, sr)
-		}
+		all[k] = sr
+	}
+	if worstAt >= 0 {
+		w := all[worstAt]
+		sum.headline, sum.worst, sum.worstName = w.Value, w.Status, w.Name
+	}
+	sum.shown = all[:min(len(all), MaxSeries)]
+	if worstAt >= MaxSeries {
+		sum.shown = append(all[:MaxSeries-1:MaxSeries-1], all[worstAt])
 	}
 	return sum
+}
+
+// worseThan reports whether a (with a value) needs more attention than b.
+func worseThan(a, b sources.SeriesResult, below bool) bool {
+	if a.Status.Rank() != b.Status.Rank() {
+		return a.Status.Rank() > b.Status.Rank()
+	}
+	if below {
+		return *a.Value < *b.Value
+	}
+	return *a.Value > *b.Value
 }
 
 // lastValue is the newest non-null point.
