@@ -128,12 +128,12 @@ func dbFacts(role string, ro bool, expect string, lag float64, stray bool, gtid 
 func (w *World) oldSite(th sources.Threshold) func(time.Time) sources.Result {
 	return func(now time.Time) sources.Result {
 		v := 140 + w.noise(30)
-		code, detail := 200, "200 · market"
+		code, detail := 200, ""
 		if w.maintenance() {
 			v, code, detail = 35+w.noise(5), 503, "503 maintenance"
 		}
 		return sources.Result{Status: th.Status(v), Value: &v, Unit: "ms", Detail: detail,
-			Facts: httpFacts(code, v, "old-1")}
+			Facts: httpFacts(code, v, "old-1", map[string]int{"old-1": 100})}
 	}
 }
 
@@ -141,13 +141,13 @@ func (w *World) newSite(th sources.Threshold) func(time.Time) sources.Result {
 	return func(now time.Time) sources.Result {
 		v := 90 + 260*w.cutoverLoad() + w.noise(20)
 		return sources.Result{Status: th.Status(v), Value: &v, Unit: "ms",
-			Detail: "aws-1 70% · aws-2 30%", Facts: httpFacts(200, v, "aws-1")}
+			Detail: "aws-1 70% · aws-2 30%", Facts: httpFacts(200, v, "aws-1", map[string]int{"aws-1": 70, "aws-2": 30})}
 	}
 }
 
-func httpFacts(code int, ms float64, servedBy string) map[string]any {
+func httpFacts(code int, ms float64, servedBy string, share map[string]int) map[string]any {
 	return map[string]any{"status_code": code, "latency_ms": ms, "phases_ms": map[string]any{"total": ms},
-		"served_by": servedBy, "tls_days_left": 61, "error": ""}
+		"served_by": servedBy, "served_by_share": share, "tls_days_left": 61, "error": ""}
 }
 
 func (w *World) dns(now time.Time) sources.Result {

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -23,6 +24,9 @@ type dnsProbe struct {
 	resolver string // host:port; "" is the system resolver
 	anyOf    []netip.Addr
 	system   net.Resolver
+
+	mu   sync.Mutex
+	last []netip.Addr // the answers of the last resolution that had some; nil before one
 }
 
 // lookup is what one resolution found.
@@ -90,7 +94,41 @@ func (p *dnsProbe) Poll(ctx context.Context) sources.Result {
 	}
 	r.Status = p.limits.Status(millis(took))
 	r.Detail = p.detail(l)
+	if ev := p.changed(l.answers); ev != "" {
+		r.Events = []string{ev}
+	}
 	return r
+}
+
+// changed remembers answers and returns the event when they differ from the last ones
+// ("answers changed: 198.51.100.7 → 203.0.113.10 (new side)"); the first answers, and the
+// same answers again after a failure, are no event.
+func (p *dnsProbe) changed(answers []netip.Addr) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	before := p.last
+	p.last = answers
+	if before == nil || slices.Equal(before, answers) {
+		return ""
+	}
+	ev := fmt.Sprintf("%s answers changed: %s → %s", p.host, addrList(before), addrList(answers))
+	if len(p.anyOf) > 0 {
+		if p.matched(answers) {
+			ev += " (new side)"
+		} else {
+			ev += " (old side)"
+		}
+	}
+	return ev
+}
+
+// addrList writes up to four addresses, then how many more.
+func addrList(a []netip.Addr) string {
+	s := addrStrings(a[:min(len(a), 4)])
+	if len(a) > 4 {
+		s = append(s, fmt.Sprintf("+%d", len(a)-4))
+	}
+	return strings.Join(s, " ")
 }
 
 // matched reports whether any answer is one of any_of; without any_of, whether there is

@@ -176,12 +176,13 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 // failed is the result of a request that got no answer.
 func (p *httpProbe) failed(ph *phases, msg, detail string) sources.Result {
 	facts := map[string]any{
-		"status_code":   nil,
-		"latency_ms":    nil,
-		"phases_ms":     map[string]float64{},
-		"served_by":     "",
-		"tls_days_left": nil,
-		"error":         msg,
+		"status_code":     nil,
+		"latency_ms":      nil,
+		"phases_ms":       map[string]float64{},
+		"served_by":       "",
+		"tls_days_left":   nil,
+		"error":           msg,
+		"served_by_share": p.shareFact(),
 	}
 	if ph != nil {
 		m := ph.millis(0)

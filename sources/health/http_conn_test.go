@@ -124,25 +124,26 @@ func TestHTTPServedByShareAndFlip(t *testing.T) {
 		return r
 	}
 	r := poll(3, "old")
-	if len(events) != 0 || !strings.HasSuffix(r.Detail, " · old 100%") || r.Facts["served_by"] != "old" {
+	if len(events) != 0 || r.Detail != "old 100%" || r.Facts["served_by"] != "old" {
 		t.Fatalf("steady on old: events %q detail %q facts %v", events, r.Detail, r.Facts)
 	}
 	r = poll(7, "aws-1")
-	if strings.Join(events, "|") != "served by aws-1 (was old)" {
-		t.Errorf("events %q, want one flip", events)
+	if strings.Join(events, "|") != "served by: aws-1 now answers — old 75% · aws-1 25%|served by: most answers now from aws-1 (was old) — aws-1 57% · old 43%" {
+		t.Errorf("events %q, want aws-1 appearing, then taking the majority", events)
 	}
-	if !strings.HasSuffix(r.Detail, " · aws-1 70% · old 30%") || r.Facts["served_by"] != "aws-1" {
+	if r.Detail != "aws-1 70% · old 30%" || r.Facts["served_by"] != "aws-1" {
 		t.Errorf("detail %q served_by %v", r.Detail, r.Facts["served_by"])
 	}
 	// The window is the last 20 answers: after 20 more from aws-1, old is gone.
+	events = nil
 	r = poll(20, "aws-1")
-	if !strings.HasSuffix(r.Detail, " · aws-1 100%") {
-		t.Errorf("detail %q after the window passed", r.Detail)
+	if r.Detail != "aws-1 100%" || strings.Join(events, "|") != "served by: old stopped answering (none of the last 20) — aws-1 100%" {
+		t.Errorf("detail %q events %q after the window passed", r.Detail, events)
 	}
-	// A backend that does not set the header at all is a flip too.
+	// A backend that does not set the header at all is a backend too.
 	events = nil
 	r = poll(1, "")
-	if strings.Join(events, "|") != "served by no header (was aws-1)" || r.Facts["served_by"] != "" {
+	if strings.Join(events, "|") != "served by: no header now answers — aws-1 95% · no header 5%" || r.Facts["served_by"] != "" {
 		t.Errorf("events %q served_by %q", events, r.Facts["served_by"])
 	}
 }

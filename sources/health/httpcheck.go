@@ -99,21 +99,26 @@ func (p *httpProbe) judge(a answer) sources.Result {
 	if msg := p.expect.checkBody(*a.body); msg != "" {
 		return p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", code, shortError(msg)), true})
 	}
-	v := verdict{
-		status:   p.limits.Status(millis(a.total)),
-		detail:   joinDetail(statusDetail(code, *a.body), formatLatency(a.total)),
-		measured: true,
+	// The row shows the latency as its value: the detail says only what else is worth
+	// reading, what is wrong first (a slow answer, a certificate about to expire), then a
+	// status that is not 2xx ("503 maintenance" when that is expected).
+	v := verdict{status: p.limits.Status(millis(a.total)), measured: true}
+	if v.status != sources.OK {
+		v.detail = slowDetail(p.limits, v.status)
 	}
 	if days, ok := tlsDaysLeft(a.resp); ok {
 		switch {
 		case days < 0:
 			v.status = sources.Crit
 			v.err = "TLS: certificate expired on " + a.resp.TLS.PeerCertificates[0].NotAfter.UTC().Format(time.DateOnly)
-			v.detail = joinDetail(v.detail, "cert expired")
+			v.detail = joinDetail("cert expired", v.detail)
 		case days < p.tlsWarnDays:
 			v.status = sources.Worst(v.status, sources.Warn)
-			v.detail = joinDetail(v.detail, fmt.Sprintf("cert expires in %d d", days))
+			v.detail = joinDetail(fmt.Sprintf("cert expires in %d d", days), v.detail)
 		}
+	}
+	if code < 200 || code >= 300 {
+		v.detail = joinDetail(v.detail, statusDetail(code, *a.body))
 	}
 	return p.judged(a, v)
 }
@@ -143,8 +148,31 @@ func (p *httpProbe) judged(a answer, v verdict) sources.Result {
 		facts["served_by"] = value
 		r.Detail = joinDetail(r.Detail, p.servedBy.share())
 	}
+	facts["served_by_share"] = p.shareFact()
 	r.Facts = facts
 	return r
+}
+
+// shareFact is the served_by_share fact: each served_by value's percentage of the last
+// servedByWindow answers ({} without served_by_header or before any answer).
+func (p *httpProbe) shareFact() map[string]int {
+	if p.servedByKey == "" {
+		return map[string]int{}
+	}
+	return p.servedBy.shares()
+}
+
+// slowDetail says that an answer was slower than a latency limit, without repeating the
+// latency (the row's value): "slow (warn at 800 ms)".
+func slowDetail(th sources.Threshold, st sources.Status) string {
+	lim, name := th.Warn, "warn"
+	if st == sources.Crit && th.Crit != nil {
+		lim, name = th.Crit, "crit"
+	}
+	if lim == nil {
+		return "slow"
+	}
+	return fmt.Sprintf("slow (%s at %s)", name, formatLatency(time.Duration(*lim*float64(time.Millisecond))))
 }
 
 // tlsDaysLeft is how many whole days the server's certificate has left (negative once

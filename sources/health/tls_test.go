@@ -36,7 +36,7 @@ func TestTLSCertificateNearExpiryWarns(t *testing.T) {
 	trust(p, pool)
 	r := p.Poll(context.Background())
 	expectStatus(t, r, sources.Warn)
-	if r.Error != "" || !strings.HasSuffix(r.Detail, " · cert expires in 3 d") {
+	if r.Error != "" || r.Detail != "cert expires in 3 d" {
 		t.Errorf("error %q detail %q", r.Error, r.Detail)
 	}
 	if got := fact(t, r, "tls_days_left"); got != 3 {
