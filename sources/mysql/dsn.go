@@ -134,7 +134,7 @@ func (n *node) describe(ctx context.Context, what string, err error) error {
 	} else if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
 		err = context.DeadlineExceeded // the driver's read deadline beat ctx's timer
 	}
-	return errors.New(n.scrub(what + " " + n.redacted + ": " + reason(err, n.timeout)))
+	return errors.New(n.scrub(failureText(what, n.redacted, n.cfg.User, err, n.timeout)))
 }
 
 // scrub removes the password from text (driver errors do not contain it; this makes sure).
@@ -162,13 +162,13 @@ func reason(err error, timeout time.Duration) string {
 		}
 		return msg
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("no answer within %v", timeout)
+		return fmt.Sprintf("no answer in %v", timeout)
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	case errors.Is(err, driver.ErrInvalidConn), errors.Is(err, sql.ErrConnDone):
 		return "connection lost"
 	case errors.As(err, &ne) && ne.Timeout():
-		return fmt.Sprintf("no answer within %v", timeout)
+		return fmt.Sprintf("no answer in %v", timeout)
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Err != nil {

@@ -21,11 +21,12 @@ func TestWrongPassword(t *testing.T) {
 	db := config.Database{Name: "primary", DSN: p.Primary.DSN("warroom", secret, ""), Timeout: config.Duration(2 * time.Second)}
 	s := newSource(t, db, nil, nil)
 	r := poll(s)
-	if r.Status != sources.Crit || !r.Failed || !strings.Contains(r.Error, "Access denied for user 'warroom'") ||
+	if r.Status != sources.Crit || !r.Failed || !strings.HasPrefix(r.Error, "wrong password for warroom · connect warroom:***@tcp(") ||
+		!strings.Contains(r.Error, "Access denied for user 'warroom'") ||
 		!strings.Contains(r.Error, "check the user and password") || !strings.Contains(r.Error, "warroom:***@tcp(") {
 		t.Fatalf("wrong password: %s", describeResult(r))
 	}
-	if !strings.HasPrefix(r.Detail, "DOWN · ") || r.Facts["last_error"] != r.Error {
+	if r.Detail != "DOWN · wrong password for warroom" || r.Facts["last_error"] != r.Error {
 		t.Errorf("detail %q, last_error %v", r.Detail, r.Facts["last_error"])
 	}
 	if all := fmt.Sprintf("%+v %s", r, describeResult(r)); strings.Contains(all, secret) {
@@ -128,7 +129,7 @@ func TestUnresponsiveServer(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("poll took %v with a 500ms timeout", took)
 	}
-	if r.Status != sources.Crit || !strings.Contains(r.Error, "no answer within 500ms") {
+	if r.Status != sources.Crit || !strings.HasPrefix(r.Error, "no answer in 500ms · connect u:***@tcp(") || r.Detail != "DOWN · no answer in 500ms" {
 		t.Fatalf("silent server: %s", describeResult(r))
 	}
 }

@@ -68,7 +68,7 @@ func (s *Source) result(o *observation, expect string, cmp comparison, note stri
 	strays := s.stray.list()
 	if len(strays) > 0 {
 		st = sources.Crit
-		detail = append(detail, "STRAY WRITE "+strays[0].Text+" since "+strays[0].First.Local().Format("15:04:05"))
+		detail = append(detail, "STRAY WRITE since "+strays[0].First.Local().Format("15:04:05"))
 	}
 	lastErr := ""
 	for _, c := range o.channels {
@@ -93,7 +93,7 @@ func (s *Source) result(o *observation, expect string, cmp comparison, note stri
 	}
 	roStatus, roText := readOnlyVerdict(o, expect)
 	st = sources.Worst(st, roStatus)
-	detail = append(detail, roText)
+	detail = problemsFirst(detail, roText, roStatus != sources.OK, strayText(strays))
 	if s.replicaOf != "" && !o.replicating() && expect != expectWritable {
 		st = sources.Worst(st, sources.Warn)
 		detail = append(detail, "not replicating from "+s.replicaOf)
@@ -212,8 +212,12 @@ func (s *Source) failed(err error, expect string) sources.Result {
 	return sources.Result{Status: sources.Crit, Failed: true, Unit: "s", Error: msg, Detail: detail, Facts: f}
 }
 
-// reasonOf is the part of an error after the DSN ("connect u:***@tcp(h)/: connection refused").
+// reasonOf is what is wrong, in words: the part of an error before the step and the DSN
+// ("connection refused · connect u:***@tcp(h)/"), else the part after the DSN.
 func reasonOf(msg string) string {
+	if lead, _, ok := strings.Cut(msg, " · "); ok {
+		return lead
+	}
 	if i := strings.Index(msg, ": "); i >= 0 && i+2 < len(msg) {
 		return msg[i+2:]
 	}
