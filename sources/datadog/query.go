@@ -230,12 +230,15 @@ func (c *Client) query(ctx context.Context, idxs []int) (decoded, *callError) {
 }
 
 // keepWindow drops the points outside the window asked for, [from, to] in ms, allowing one
-// rollup interval on either side (the bucket that holds from, a clock a little ahead):
-// a recorded or cached answer with old times must not pass for a value now.
+// rollup interval on either side (the bucket that holds from, a clock a little ahead): the
+// interval asked for, or the answer's own when Datadog chose a coarser one (at most a
+// quarter of the window). A recorded or cached answer with old times must not pass for a
+// value now.
 func (d decoded) keepWindow(from, to, interval int64) {
-	lo, hi := time.UnixMilli(from-interval), time.UnixMilli(to+interval)
 	for _, slot := range d.bySlot {
 		for k := range slot {
+			slack := max(interval, min(rollupStep(slot[k].points), (to-from)/4))
+			lo, hi := time.UnixMilli(from-slack), time.UnixMilli(to+slack)
 			kept := slot[k].points[:0]
 			for _, p := range slot[k].points {
 				if !p.Time.Before(lo) && !p.Time.After(hi) {
@@ -245,4 +248,16 @@ func (d decoded) keepWindow(from, to, interval int64) {
 			slot[k].points = kept
 		}
 	}
+}
+
+// rollupStep is the smallest gap between two points (oldest first) in ms, 0 with fewer than
+// two: the rollup Datadog answered with.
+func rollupStep(ps []sources.Point) int64 {
+	var step int64
+	for j := 1; j < len(ps); j++ {
+		if d := ps[j].Time.Sub(ps[j-1].Time).Milliseconds(); d > 0 && (step == 0 || d < step) {
+			step = d
+		}
+	}
+	return step
 }
