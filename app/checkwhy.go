@@ -10,18 +10,19 @@ import (
 )
 
 // why says, for check's table, what is wrong with a source whose status is st, in words: the
-// source's own error ("wrong password for warroom", "status 503, expected 200"), else the
-// threshold its value crossed ("1700 ms ≥ crit 1500"), then its detail ("host:b (worst of
-// 3)"); staleness first when that is what made it unknown.
+// source's own error ("wrong password for warroom · connect …", "status 503, expected 200"),
+// else the threshold its value crossed ("1700 ms ≥ crit 1500") and its detail ("host:b
+// (worst of 3)"); staleness first when that is what made it unknown.
 func why(s board.SourceState, st sources.Status) string {
 	var parts []string
 	if s.Stale {
 		parts = append(parts, "stale: no answer since "+sinceText(s.LastSuccess))
 	}
-	switch {
-	case s.Error != "":
-		parts = append(parts, s.Error)
-	case st == sources.Warn || st == sources.Crit:
+	if s.Error != "" {
+		// The error is the whole reason; the detail is its short form for the board.
+		return strings.Join(append(parts, s.Error), " · ")
+	}
+	if st == sources.Warn || st == sources.Crit {
 		if t := crossed(s); t != "" {
 			parts = append(parts, t)
 		}
