@@ -94,7 +94,7 @@ func (a *App) mapJobs(infos []board.Info) {
 	a.jobSources = make([][]string, len(a.Jobs))
 	for i, j := range a.Jobs {
 		for _, in := range infos {
-			if in.Name == j.Name || (j.Name == "datadog" && in.Kind == "datadog") {
+			if in.Name == j.Name || (j.Name == datadog.Kind.Name && in.Kind == datadog.Kind.Name) {
 				a.jobSources[i] = append(a.jobSources[i], in.Name)
 			}
 		}
@@ -127,7 +127,7 @@ func (a *App) buildDemo() []board.Info {
 	var infos []board.Info
 	for _, d := range a.world.Sources(interval) {
 		a.Jobs = append(a.Jobs, sources.Single(d.Source, interval, timeout))
-		infos = append(infos, board.Info{Name: d.Source.Name(), Kind: d.Source.Kind(), Group: d.Group,
+		infos = append(infos, board.Info{Name: d.Source.Name(), Kind: d.Kind, Group: d.Group,
 			Unit: d.Unit, Interval: interval, Threshold: d.Threshold})
 	}
 	return infos

@@ -28,7 +28,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		job := dd.Job()
 		a.Jobs = append(a.Jobs, job)
 		for _, m := range cfg.Metrics {
-			infos = append(infos, board.Info{Name: m.Name, Kind: "datadog", Group: "metric", Unit: m.Unit,
+			infos = append(infos, board.Info{Name: m.Name, Kind: datadog.Kind.Name, Group: datadog.Kind.Group, Unit: m.Unit,
 				Interval: job.Interval, Threshold: sources.Threshold{Warn: m.Warn, Crit: m.Crit, Below: m.Below}})
 		}
 	}
@@ -40,7 +40,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		a.closers = append(a.closers, src)
 		interval, timeout := pick(db.Interval.D(), cfg.Defaults.Interval.D()), pick(db.Timeout.D(), cfg.Defaults.Timeout.D())
 		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
-		infos = append(infos, board.Info{Name: db.Name, Kind: "mysql", Group: "db", Unit: "s", Interval: interval,
+		infos = append(infos, board.Info{Name: db.Name, Kind: dbKind(db).Name, Group: dbKind(db).Group, Unit: "s", Interval: interval,
 			Threshold: sources.DurationThreshold(db.Lag.Warn.D(), db.Lag.Crit.D(), time.Second)})
 	}
 	for _, h := range cfg.Health {
@@ -53,7 +53,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		}
 		interval, timeout := pick(h.Interval.D(), cfg.Defaults.Interval.D()), pick(h.Timeout.D(), cfg.Defaults.Timeout.D())
 		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
-		infos = append(infos, board.Info{Name: h.Name, Kind: h.Kind(), Group: "health", Unit: "ms", Interval: interval,
+		infos = append(infos, board.Info{Name: h.Name, Kind: healthKind(h).Name, Group: healthKind(h).Group, Unit: "ms", Interval: interval,
 			Threshold: sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond)})
 	}
 	more, err := a.buildParity(a.oneShot)

@@ -16,7 +16,7 @@ func Load(path string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := runsheet.ValidateConfig(cfg); len(errs) > 0 {
+	if errs := ValidateGates(cfg); len(errs) > 0 {
 		return nil, errs
 	}
 	return cfg, nil
@@ -33,9 +33,9 @@ func LoadDemo(journal string) (*config.Config, error) {
 	var infos []board.Info
 	world := demo.NewWorld(time.Now, func(string) (string, time.Time) { return "pending", time.Time{} })
 	for _, d := range world.Sources(time.Second) {
-		infos = append(infos, board.Info{Name: d.Source.Name(), Kind: d.Source.Kind(), Group: d.Group})
+		infos = append(infos, board.Info{Name: d.Source.Name(), Kind: d.Kind, Group: d.Group})
 	}
-	if errs := runsheet.CompileGates(cfg.Runsheet, runsheet.NamesFromInfos(infos)); len(errs) > 0 {
+	if errs := runsheet.CompileGates(cfg.Runsheet, runsheet.NamesFromInfos(infos, Kinds)); len(errs) > 0 {
 		return nil, errs
 	}
 	return cfg, nil

@@ -5,8 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/warroom-dev/warroom/app"
 	"github.com/warroom-dev/warroom/config"
-	"github.com/warroom-dev/warroom/runsheet"
 )
 
 // TestStarterValidates checks that the file `warroom init` writes is valid as it is, with no
@@ -17,7 +17,7 @@ func TestStarterValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the starter config does not validate:\n%v", err)
 	}
-	if errs := runsheet.ValidateConfig(c); len(errs) > 0 {
+	if errs := app.ValidateGates(c); len(errs) > 0 {
 		t.Fatalf("the starter's gates do not compile:\n%v", errs)
 	}
 	if len(c.Health) == 0 || len(c.Databases) == 0 || len(c.Runsheet.Checkpoints) < 3 {
@@ -45,7 +45,7 @@ func TestExampleGatesCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := runsheet.ValidateConfig(c); len(errs) > 0 {
+	if errs := app.ValidateGates(c); len(errs) > 0 {
 		t.Fatalf("gates do not compile:\n%v", errs)
 	}
 }
@@ -70,7 +70,7 @@ func TestReferenceExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the reference example does not validate:\n%v", err)
 	}
-	if errs := runsheet.ValidateConfig(c); len(errs) > 0 {
+	if errs := app.ValidateGates(c); len(errs) > 0 {
 		t.Fatalf("the reference example's gates do not compile:\n%v", errs)
 	}
 	if c.SSH == nil || c.Datadog == nil || len(c.Metrics) == 0 || len(c.Databases) == 0 || len(c.Health) == 0 || len(c.Runsheet.Checkpoints) == 0 {

@@ -30,10 +30,10 @@ func CompileGates(rs config.Runsheet, names Names) config.Errors {
 	return errs
 }
 
-// ValidateConfig is CompileGates for a loaded config: the names are its databases, health
-// probes and metrics, and File is the config's path.
-func ValidateConfig(cfg *config.Config) config.Errors {
-	errs := CompileGates(cfg.Runsheet, NamesFromConfig(cfg))
+// ValidateConfig is CompileGates for a loaded config whose databases, health probes and
+// metrics are names (the app lists them with their kinds); File is the config's path.
+func ValidateConfig(cfg *config.Config, names Names) config.Errors {
+	errs := CompileGates(cfg.Runsheet, names)
 	for i := range errs {
 		errs[i].File = cfg.File
 		if f := errs[i].Pos.File; f != "" {

@@ -111,7 +111,7 @@ func unknownSource(g *gate, env *gateEnv) string {
 // state. The caller holds s.mu.
 func (s *Sheet) buildEnv() *gateEnv {
 	env := &gateEnv{sources: map[fieldRef]*board.SourceState{}}
-	groups := map[string]map[string]map[string]any{"db": {}, "health": {}, "metric": {}, "parity": {}}
+	groups := map[string]map[string]map[string]any{sources.GroupDB: {}, sources.GroupHealth: {}, sources.GroupMetric: {}, sources.GroupParity: {}}
 	if s.snap != nil {
 		for i := range s.snap.Sources {
 			src := &s.snap.Sources[i]
@@ -126,7 +126,10 @@ func (s *Sheet) buildEnv() *gateEnv {
 	for i, cp := range s.plan.cps {
 		cps[cp.ID] = map[string]any{"state": string(s.st.cps[i].state)}
 	}
-	env.vars = map[string]any{"db": groups["db"], "health": groups["health"], "metric": groups["metric"], "parity": groups["parity"], "checkpoint": cps}
+	env.vars = map[string]any{"checkpoint": cps}
+	for g, m := range groups {
+		env.vars[g] = m
+	}
 	return env
 }
 

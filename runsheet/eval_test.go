@@ -30,7 +30,7 @@ func newGateWorld(t *testing.T) *gateWorld {
 		{Name: "checkout errors", Kind: "datadog", Group: "metric", Interval: 30 * time.Second},
 	}
 	b := board.New(infos, board.Options{Now: clk.Now})
-	names := NamesFromInfos(infos)
+	names := NamesFromInfos(infos, testKinds)
 	rs := config.Runsheet{Journal: journalPath(t), Checkpoints: []config.Checkpoint{
 		{ID: "freeze", Title: "Freeze", Gate: `db["old-primary"].read_only && !db["old-primary"].stray_writes`},
 		{ID: "catch-up", Title: "Caught up", Hold: config.Duration(30 * time.Second),

@@ -47,11 +47,11 @@ type gateProblem struct {
 
 // compileEnv is the shape of the environment gates run in (see buildEnv).
 func compileEnv() map[string]any {
-	return map[string]any{
-		"db": map[string]map[string]any{}, "health": map[string]map[string]any{},
-		"metric": map[string]map[string]any{}, "parity": map[string]map[string]any{},
-		"checkpoint": map[string]map[string]any{},
+	env := map[string]any{}
+	for g := range namespaces {
+		env[g] = map[string]map[string]any{}
 	}
+	return env
 }
 
 // compileGate parses, checks and compiles one gate. names nil: source names are not checked
@@ -71,6 +71,9 @@ func compileGate(src string, names *Names, ids map[string]int) (*gate, []gatePro
 	prog, err := expr.Compile(src, expr.Env(compileEnv()), expr.AsBool())
 	if err != nil {
 		probs = append(probs, exprProblem(err))
+	}
+	if len(probs) == 0 {
+		probs = typeCheck(src, tree.Node, names, ids)
 	}
 	if len(probs) > 0 {
 		sort.SliceStable(probs, func(a, b int) bool { return probs[a].at < probs[b].at })
@@ -93,9 +96,17 @@ func compileGate(src string, names *Names, ids map[string]int) (*gate, []gatePro
 func exprProblem(err error) gateProblem {
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		return gateProblem{fe.From, fe.Message}
+		return gateProblem{fe.From, notBool(fe.Message)}
 	}
-	return gateProblem{0, err.Error()}
+	return gateProblem{0, notBool(err.Error())}
+}
+
+// notBool words expr's "expected bool, but got int" for a gate author.
+func notBool(msg string) string {
+	if t, ok := strings.CutPrefix(msg, "expected bool, but got "); ok {
+		return "expected true or false, but the gate is " + article(plainTypes(t)) + ": compare it, like … < 1"
+	}
+	return msg
 }
 
 // refWalker checks every use of db/health/metric/checkpoint: a quoted, known name and a
@@ -214,14 +225,14 @@ func (w *refWalker) checkField(m, f *ast.MemberNode) (gateProblem, bool) {
 	if w.names != nil {
 		kind = w.names.group(group)[name]
 	}
-	fields := fieldsOf(group, kind)
-	if !hasField(fields, prop.Value) {
+	facts := w.names.factsOf(group, kind)
+	if _, ok := factNamed(facts, prop.Value); !ok && (group == "checkpoint" || w.names != nil && w.names.Kinds != nil) {
 		what := namespaces[group]
 		if kind != "" {
 			what = kind + " source"
 		}
 		return gateProblem{prop.Location().From, fmt.Sprintf("%s[%q] has no field %q; a %s has: %s",
-			group, name, prop.Value, what, strings.Join(fields, ", "))}, false
+			group, name, prop.Value, what, factList(facts))}, false
 	}
 	r := fieldRef{group, name, prop.Value}
 	for _, x := range w.refs {

@@ -12,6 +12,7 @@ var gateNames = Names{
 	DB:     map[string]string{"old-primary": "mysql", "cloud-writer": "mysql"},
 	Health: map[string]string{"market (new)": "health", "market.example A": "dns", "aurora tcp": "tcp"},
 	Metric: map[string]string{"checkout errors": "datadog"},
+	Kinds:  testKinds,
 }
 
 // gateAt is a one-gate runsheet whose gate text starts at line 10, column 13.
@@ -37,7 +38,7 @@ func TestCompileGateErrors(t *testing.T) {
 			[]string{`10:36: checkpoint "x": gate: health["market (new)"] has no field "matched"; a health source has:`}},
 		{`db["cloud-writer"].lag_s <`, []string{`10:38: checkpoint "x": gate: unexpected token EOF`}},
 		{`db["cloud-writer"].lag_s < 1 && ready`, []string{`10:45: checkpoint "x": gate: unknown name ready`}},
-		{`1 + 2`, []string{`10:13: checkpoint "x": gate: expected bool, but got int`}},
+		{`1 + 2`, []string{`10:13: checkpoint "x": gate: expected true or false, but the gate is a number`}},
 		{`len(db) > 0`, []string{`10:17: checkpoint "x": gate: db needs a source name and a field, like db["name"].status`}},
 		{`db["old-primary"] != nil`, []string{`10:16: checkpoint "x": gate: db["old-primary"] needs a field, like db["old-primary"].status`}},
 		{`checkpoint["frieze"].state == "done"`, []string{`10:24: checkpoint "x": gate: no checkpoint "frieze" in the runsheet`}},
@@ -107,11 +108,12 @@ func TestOpenChecksGateNames(t *testing.T) {
 func TestValidateConfig(t *testing.T) {
 	cfg := &config.Config{File: "/etc/warroom.yaml", Runsheet: gateAt(`db["old-primary"].read_only`)}
 	cfg.Databases = []config.Database{{Name: "old-primary"}}
-	if errs := ValidateConfig(cfg); len(errs) != 0 {
+	names := Names{DB: map[string]string{"old-primary": "mysql"}, Kinds: testKinds}
+	if errs := ValidateConfig(cfg, names); len(errs) != 0 {
 		t.Fatalf("valid config: %v", errs)
 	}
 	cfg.Runsheet.Checkpoints[1].Gate = `db["old-primary"].lag_z`
-	errs := ValidateConfig(cfg)
+	errs := ValidateConfig(cfg, names)
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), `/etc/warroom.yaml:10:31: checkpoint "x": gate: db["old-primary"] has no field "lag_z"`) {
 		t.Fatalf("errors: %v", errs)
 	}

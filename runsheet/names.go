@@ -5,40 +5,28 @@ import (
 	"strings"
 
 	"github.com/warroom-dev/warroom/board"
-	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sources"
 )
 
-// Names tells gates which sources exist, per gate namespace: source name → kind. The kinds
-// are those of board.Info.Kind: "mysql" in DB; "health", "tcp" or "dns" in Health;
-// "datadog" in Metric; "demo" (or any other kind) allows every field of its namespace.
+// Names tells gates which sources exist, per gate namespace: source name → kind (as in
+// board.Info.Kind), and the kinds with their declared facts. A kind the registry does not
+// know (or Kinds nil) allows every fact of its namespace's kinds.
 type Names struct {
 	DB     map[string]string
 	Health map[string]string
 	Metric map[string]string
 	Parity map[string]string
+	// States are the named states each health probe declares (probe name → state names),
+	// which a checkpoint's expect: may name and the state fact takes.
+	States map[string][]string
+	Kinds  *sources.Registry
 }
 
-// NamesFromConfig lists the configured databases, health probes and metrics.
-func NamesFromConfig(cfg *config.Config) Names {
-	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}, Parity: map[string]string{}}
-	for _, p := range cfg.Parity {
-		n.Parity[p.Name] = "parity"
-	}
-	for _, d := range cfg.Databases {
-		n.DB[d.Name] = "mysql"
-	}
-	for _, h := range cfg.Health {
-		n.Health[h.Name] = h.Kind()
-	}
-	for _, m := range cfg.Metrics {
-		n.Metric[m.Name] = "datadog"
-	}
-	return n
-}
-
-// NamesFromInfos lists the board's sources by their Group ("db", "health", "metric").
-func NamesFromInfos(infos []board.Info) Names {
-	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{}, Parity: map[string]string{}}
+// NamesFromInfos lists the board's sources by their Group (sources.GroupDB, GroupHealth,
+// GroupMetric, GroupParity), with the facts of kinds.
+func NamesFromInfos(infos []board.Info, kinds *sources.Registry) Names {
+	n := Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{},
+		Parity: map[string]string{}, Kinds: kinds}
 	for _, in := range infos {
 		if m := n.group(in.Group); m != nil {
 			m[in.Name] = in.Kind
@@ -50,69 +38,81 @@ func NamesFromInfos(infos []board.Info) Names {
 // group returns the names of one gate namespace, nil for an unknown one.
 func (n *Names) group(g string) map[string]string {
 	switch g {
-	case "db":
+	case sources.GroupDB:
 		return n.DB
-	case "health":
+	case sources.GroupHealth:
 		return n.Health
-	case "metric":
+	case sources.GroupMetric:
 		return n.Metric
-	case "parity":
+	case sources.GroupParity:
 		return n.Parity
 	}
 	return nil
 }
 
 // namespaces are the identifiers a gate may index; checkpoint is the runsheet itself.
-var namespaces = map[string]string{"db": "database", "health": "health probe", "metric": "metric", "parity": "parity check", "checkpoint": "checkpoint"}
+var namespaces = map[string]string{sources.GroupDB: "database", sources.GroupHealth: "health probe",
+	sources.GroupMetric: "metric", sources.GroupParity: "parity check", "checkpoint": "checkpoint"}
 
-// commonFields are readable on every source.
-var commonFields = []string{"status", "value", "error", "stale"}
+// checkpointFacts are what a gate reads on checkpoint["id"].
+var checkpointFacts = []sources.Fact{{Name: "state", Type: sources.String,
+	Values: []string{string(Pending), string(Running), string(Done), string(Skipped), string(Failed)}}}
 
-// kindFields are the check --json facts of each source kind.
-var kindFields = map[string][]string{
-	"mysql": {"role", "read_only", "expect", "io_running", "sql_running", "lag_s", "lag_source",
-		"stray_writes", "errant_gtids", "last_error", "dialect", "version"},
-	"health":  {"status_code", "latency_ms", "phases_ms", "served_by", "tls_days_left"},
-	"tcp":     {"latency_ms"},
-	"dns":     {"answers", "ttl_s", "matched"},
-	"datadog": {"points", "last_point_at", "series_count", "rate_limit_remaining", "query"},
-	"parity": {"equal", "old_rows", "new_rows", "checked_rows", "differing_ranges", "differing_ranges_total",
-		"pending_rows", "last_full_walk_at", "lag_s", "paused"},
-}
-
-// groupKinds are the kinds that live in each namespace.
-var groupKinds = map[string][]string{"db": {"mysql"}, "health": {"health", "tcp", "dns"}, "metric": {"datadog"}, "parity": {"parity"}}
-
-// fieldsOf returns the fields a gate may read on a source of this namespace and kind.
-func fieldsOf(group, kind string) []string {
+// factsOf returns the facts a gate may read on a source of this namespace and kind: the
+// common ones, then the kind's (every kind of the namespace for an unknown kind). A fact
+// two kinds declare with different types has no type ("").
+func (n *Names) factsOf(group, kind string) []sources.Fact {
 	if group == "checkpoint" {
-		return []string{"state"}
+		return checkpointFacts
 	}
-	fs := append([]string(nil), commonFields...)
-	kinds := []string{kind}
-	if _, known := kindFields[kind]; !known {
-		kinds = groupKinds[group]
+	fs := append([]sources.Fact(nil), sources.CommonFacts...)
+	var kinds []sources.Kind
+	if n != nil {
+		if k, ok := n.Kinds.Kind(kind); ok && k.Group == group {
+			kinds = []sources.Kind{k}
+		} else {
+			kinds = n.Kinds.InGroup(group)
+		}
 	}
-	seen := map[string]bool{}
-	for _, k := range kinds {
-		for _, f := range kindFields[k] {
-			if !seen[f] {
-				seen[f] = true
-				fs = append(fs, f)
+	at := map[string]int{}
+	for i, f := range fs {
+		at[f.Name] = i
+	}
+	add := func(f sources.Fact) {
+		if i, ok := at[f.Name]; ok {
+			if fs[i].Type != f.Type {
+				fs[i].Type, fs[i].Values = "", nil
 			}
+			return
+		}
+		at[f.Name] = len(fs)
+		fs = append(fs, f)
+	}
+	for _, k := range kinds {
+		for _, f := range k.Facts {
+			add(f)
 		}
 	}
 	return fs
 }
 
-// hasField reports whether f is one of fields.
-func hasField(fields []string, f string) bool {
-	for _, x := range fields {
-		if x == f {
-			return true
+// factNamed returns the fact called name among fs.
+func factNamed(fs []sources.Fact, name string) (sources.Fact, bool) {
+	for _, f := range fs {
+		if f.Name == name {
+			return f, true
 		}
 	}
-	return false
+	return sources.Fact{}, false
+}
+
+// factList names facts for an error message.
+func factList(fs []sources.Fact) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // knownList lists up to a few names for an error message.

@@ -37,7 +37,7 @@ func TestGateFlipsWithRealProbe(t *testing.T) {
 
 	infos := []board.Info{{Name: hc.Name, Kind: hc.Kind(), Group: "health", Interval: time.Second}}
 	b := board.New(infos, board.Options{})
-	names := NamesFromInfos(infos)
+	names := NamesFromInfos(infos, testKinds)
 	rs := config.Runsheet{Journal: journalPath(t), Checkpoints: []config.Checkpoint{{ID: "smoke", Title: "Smoke",
 		Gate: `health["market (new)"].status == "ok" && health["market (new)"].status_code == 200`}}}
 	s := open(t, rs, Options{Board: b, Names: &names})

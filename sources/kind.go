@@ -8,12 +8,13 @@ import (
 	"strings"
 )
 
-// The groups: a source's gate namespace (db["x"], health["x"], metric["x"]) and its section
-// on the board.
+// The groups: a source's gate namespace (db["x"], health["x"], metric["x"], parity["x"])
+// and its section on the board.
 const (
 	GroupDB     = "db"
 	GroupHealth = "health"
 	GroupMetric = "metric"
+	GroupParity = "parity"
 )
 
 // FactType is the type of a fact's value as gates and check --json see it. Any fact may

@@ -18,9 +18,9 @@ type chartRow struct {
 }
 
 var sections = []struct{ group, title string }{
-	{"metric", "RESPONSE TIME & METRICS"},
-	{"db", "DATABASES"},
-	{"health", "HEALTH"},
+	{sources.GroupMetric, "RESPONSE TIME & METRICS"},
+	{sources.GroupDB, "DATABASES"},
+	{sources.GroupHealth, "HEALTH"},
 }
 
 // maxSeriesRows is how many series of one source get a row; the rest are summed up.
@@ -175,7 +175,7 @@ func (m *Model) annotate(row *widgets.SparkRow, src board.SourceState, view *boa
 		if row.Buckets == nil {
 			row.Detail = src.Error
 		}
-	case src.Group == "metric" && view != nil && !m.sheet.CutoverAt.IsZero():
+	case src.Group == sources.GroupMetric && view != nil && !m.sheet.CutoverAt.IsZero():
 		row.Note, row.NoteLevel = m.verdict(src.Threshold.Below, view)
 	default:
 		row.Note = src.Detail

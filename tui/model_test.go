@@ -42,7 +42,7 @@ func newEnv(t testing.TB, cps []config.Checkpoint, nSources int) *env {
 	infos = append(infos, board.Info{Name: "old-primary", Kind: "demo", Group: "db", Interval: time.Second})
 	b := board.New(infos, board.Options{})
 	journal := filepath.Join(t.TempDir(), "test.journal")
-	names := runsheet.NamesFromInfos(infos)
+	names := runsheet.NamesFromInfos(infos, nil)
 	sh, err := runsheet.Open(config.Runsheet{Journal: journal, Window: config.Duration(time.Hour), Checkpoints: cps},
 		runsheet.Options{Board: b, Names: &names})
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 // Def is one simulated source with what the board needs to show it.
 type Def struct {
 	Source    sources.Source
-	Group     string // "metric", "db" or "health"
+	Kind      string // the kind it imitates ("mysql", "health", "dns", "datadog"): its facts are that kind's
+	Group     string // sources.GroupMetric, GroupDB or GroupHealth
 	Unit      string
 	Threshold sources.Threshold
 }
@@ -21,6 +22,7 @@ const Window = 5 * time.Minute
 
 type source struct {
 	name     string
+	kind     string
 	poll     func(now time.Time) sources.Result
 	history  func(t time.Time) float64 // back-filled values before the demo started; nil: none
 	unit     string
@@ -30,7 +32,7 @@ type source struct {
 }
 
 func (s *source) Name() string { return s.name }
-func (s *source) Kind() string { return "demo" }
+func (s *source) Kind() string { return s.kind }
 
 // Poll returns the world's value now; the first poll of a charted source also returns the
 // window's history, so that the demo never opens on empty charts.
@@ -51,8 +53,12 @@ func (s *source) Poll(ctx context.Context) sources.Result {
 
 // Sources returns the demo's sources, polled every interval.
 func (w *World) Sources(interval time.Duration) []Def {
-	mk := func(name, unit string, poll func(time.Time) sources.Result, history func(time.Time) float64) sources.Source {
+	mk := func(name, unit string, poll func(time.Time) sources.Result, history func(time.Time) float64) *source {
 		return &source{name: name, unit: unit, poll: poll, history: history, interval: interval, now: w.now}
+	}
+	def := func(s *source, kind, group string, th sources.Threshold) Def {
+		s.kind = kind
+		return Def{Source: s, Kind: kind, Group: group, Unit: s.unit, Threshold: th}
 	}
 	p95 := sources.Threshold{Warn: sources.Float(800), Crit: sources.Float(1500)}
 	load := sources.Threshold{Warn: sources.Float(3000), Crit: sources.Float(6000)}
@@ -60,14 +66,14 @@ func (w *World) Sources(interval time.Duration) []Def {
 	lag := sources.Threshold{Warn: sources.Float(5), Crit: sources.Float(30)}
 	lat := sources.Threshold{Warn: sources.Float(500), Crit: sources.Float(2000)}
 	return []Def{
-		{mk("app p95", "ms", w.metric("p95:trace.rack.request{service:market}", w.p95, p95), w.historyP95), "metric", "ms", p95},
-		{mk("browser load", "ms", w.metric("avg:rum.browser.view.loading_time{service:market}", w.browserLoad, load), func(t time.Time) float64 { return 2400 + w.noise(150) }), "metric", "ms", load},
-		{mk("checkout errors", "", w.metric("sum:trace.rack.request.errors{resource_name:checkout}.as_count()", w.checkoutErrors, errs), func(time.Time) float64 { return 0 }), "metric", "", errs},
-		{mk("cloud-writer", "s", w.replica(lag), func(t time.Time) float64 { return 3 + w.noise(2) }), "db", "s", lag},
-		{mk("old-primary", "s", w.primary, nil), "db", "s", sources.Threshold{}},
-		{mk("market (old)", "ms", w.oldSite(lat), func(time.Time) float64 { return 140 + w.noise(30) }), "health", "ms", lat},
-		{mk("market (new)", "ms", w.newSite(lat), func(time.Time) float64 { return 90 + w.noise(20) }), "health", "ms", lat},
-		{mk("market.example A", "ms", w.dns, nil), "health", "ms", sources.Threshold{}},
+		def(mk("app p95", "ms", w.metric("p95:trace.rack.request{service:market}", w.p95, p95), w.historyP95), "datadog", sources.GroupMetric, p95),
+		def(mk("browser load", "ms", w.metric("avg:rum.browser.view.loading_time{service:market}", w.browserLoad, load), func(t time.Time) float64 { return 2400 + w.noise(150) }), "datadog", sources.GroupMetric, load),
+		def(mk("checkout errors", "", w.metric("sum:trace.rack.request.errors{resource_name:checkout}.as_count()", w.checkoutErrors, errs), func(time.Time) float64 { return 0 }), "datadog", sources.GroupMetric, errs),
+		def(mk("cloud-writer", "s", w.replica(lag), func(t time.Time) float64 { return 3 + w.noise(2) }), "mysql", sources.GroupDB, lag),
+		def(mk("old-primary", "s", w.primary, nil), "mysql", sources.GroupDB, sources.Threshold{}),
+		def(mk("market (old)", "ms", w.oldSite(lat), func(time.Time) float64 { return 140 + w.noise(30) }), "health", sources.GroupHealth, lat),
+		def(mk("market (new)", "ms", w.newSite(lat), func(time.Time) float64 { return 90 + w.noise(20) }), "health", sources.GroupHealth, lat),
+		def(mk("market.example A", "ms", w.dns, nil), "dns", sources.GroupHealth, sources.Threshold{}),
 	}
 }
 
