@@ -25,7 +25,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 	}
 	if len(cfg.Metrics) > 0 {
 		dd := a.datadog
-		job := dd.Job()
+		job := sources.QuietJob(dd.Job(), a.Expect) // a metric expected quiet is not an alarm
 		a.Jobs = append(a.Jobs, job)
 		for _, m := range cfg.Metrics {
 			infos = append(infos, board.Info{Name: m.Name, Kind: datadog.Kind.Name, Group: datadog.Kind.Group, Unit: m.Unit,
@@ -44,7 +44,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 			Threshold: sources.DurationThreshold(db.Lag.Warn.D(), db.Lag.Crit.D(), time.Second)})
 	}
 	for _, h := range cfg.Health {
-		src, err := health.New(h, cfg.Defaults)
+		src, err := health.NewPlanned(h, cfg.Defaults, a.Expect)
 		if err != nil {
 			return nil, fmt.Errorf("health %s: %w", h.Name, err)
 		}

@@ -32,6 +32,7 @@ func NamesFromConfig(cfg *config.Config) runsheet.Names {
 	}
 	for _, h := range cfg.Health {
 		n.Health[h.Name] = healthKind(h).Name
+		n.States[h.Name] = h.StateNames()
 	}
 	for _, m := range cfg.Metrics {
 		n.Metric[m.Name] = datadog.Kind.Name

@@ -46,6 +46,7 @@ func (b *Board) Ingest(name string, r sources.Result, at time.Time) {
 	src.value = own(r.Value)
 	src.err = clip(r.Error, maxError)
 	src.detail = clip(r.Detail, maxDetail)
+	src.planned = clip(r.Planned, maxDetail)
 	src.facts = r.Facts
 	if src.info.Unit == "" {
 		src.info.Unit = r.Unit

@@ -45,6 +45,7 @@ type SourceState struct {
 	Value       *float64
 	Error       string
 	Detail      string
+	Planned     string // the planned state the last result is in (sources.Result.Planned); shown muted
 	Facts       map[string]any
 	LastPoll    time.Time
 	LastSuccess time.Time
@@ -77,6 +78,7 @@ type source struct {
 	stale       bool
 	value       *float64
 	err, detail string
+	planned     string
 	facts       map[string]any
 	lastPoll    time.Time
 	lastSuccess time.Time
@@ -100,6 +102,7 @@ func (src *source) snapshotState() SourceState {
 		Value:       src.value,
 		Error:       src.err,
 		Detail:      src.detail,
+		Planned:     src.planned,
 		Facts:       src.facts,
 		LastPoll:    src.lastPoll,
 		LastSuccess: src.lastSuccess,

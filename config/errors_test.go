@@ -72,7 +72,7 @@ func TestErrorMessages(t *testing.T) {
 		{"after cycle", "runsheet:\n  checkpoints:\n    - {id: a, title: A, after: [c]}\n    - {id: b, title: B}\n    - {id: c, title: C}\n",
 			`w.yaml:3:32: checkpoints wait for each other in a loop: a → c → b → a (each waits for the next; a checkpoint without after: waits for the one before it) — fix their after: lists`},
 		{"expect database", "databases:\n  - {name: old, dsn: 'u@tcp(h:3306)/'}\nrunsheet:\n  checkpoints:\n    - {id: a, title: A, expect: {olld: read_only, old: off}}\n",
-			"w.yaml:5:34: database \"olld\" is not defined (did you mean \"old\"?)\nw.yaml:5:56: runsheet.checkpoints[0].expect.old must be writable or read_only, not \"off\""},
+			"w.yaml:5:34: source \"olld\" is not defined (did you mean \"old\"?)\nw.yaml:5:56: runsheet.checkpoints[0].expect.old must be writable or read_only, not \"off\""},
 		{"hold without gate", "runsheet:\n  checkpoints:\n    - {id: a, title: A, hold: 30s}\n", `w.yaml:3:31: runsheet.checkpoints[0].hold needs a gate: it is how long the gate must hold`},
 		{"two cutovers", "runsheet:\n  checkpoints:\n    - {id: a, title: A, cutover: true}\n    - {id: b, title: B, cutover: true}\n", `w.yaml:4:34: only one checkpoint can be the cutover (already runsheet.checkpoints[0])`},
 		{"ssh nobody", "ssh:\n  listen: 0.0.0.0:2222\n", `w.yaml:2:3: ssh: nobody could log in: list keys under operators or viewers, or set allow_anonymous_viewers: true`},

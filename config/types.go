@@ -98,24 +98,25 @@ type DurationLimits struct {
 
 // Health is one HTTP(S), TCP or DNS probe; exactly one of URL, TCP and DNS is set.
 type Health struct {
-	Name               string            `yaml:"name"`
-	URL                string            `yaml:"url"`
-	TCP                string            `yaml:"tcp"`
-	DNS                string            `yaml:"dns"`
-	Method             string            `yaml:"method"` // default GET
-	Headers            map[string]string `yaml:"headers"`
-	Expect             HealthExpect      `yaml:"expect"`
-	ServedByHeader     string            `yaml:"served_by_header"`
-	Latency            DurationLimits    `yaml:"latency"`
-	TLSWarnDays        *int              `yaml:"tls_warn_days"` // default 14
-	FollowRedirects    bool              `yaml:"follow_redirects"`
-	InsecureSkipVerify bool              `yaml:"insecure_skip_verify"`
-	CAFile             string            `yaml:"ca_file"` // PEM bundle of the CAs to trust; relative to the config's folder
-	FreshConnection    bool              `yaml:"fresh_connection"`
-	Resolver           string            `yaml:"resolver"` // dns: host:port; default the system resolver
-	Interval           Duration          `yaml:"interval"`
-	Timeout            Duration          `yaml:"timeout"`
-	Pos                Pos               `yaml:"-"`
+	Name               string                 `yaml:"name"`
+	URL                string                 `yaml:"url"`
+	TCP                string                 `yaml:"tcp"`
+	DNS                string                 `yaml:"dns"`
+	Method             string                 `yaml:"method"` // default GET
+	Headers            map[string]string      `yaml:"headers"`
+	Expect             HealthExpect           `yaml:"expect"`
+	States             map[string]HealthState `yaml:"states"` // named planned states (maintenance, down)
+	ServedByHeader     string                 `yaml:"served_by_header"`
+	Latency            DurationLimits         `yaml:"latency"`
+	TLSWarnDays        *int                   `yaml:"tls_warn_days"` // default 14
+	FollowRedirects    bool                   `yaml:"follow_redirects"`
+	InsecureSkipVerify bool                   `yaml:"insecure_skip_verify"`
+	CAFile             string                 `yaml:"ca_file"` // PEM bundle of the CAs to trust; relative to the config's folder
+	FreshConnection    bool                   `yaml:"fresh_connection"`
+	Resolver           string                 `yaml:"resolver"` // dns: host:port; default the system resolver
+	Interval           Duration               `yaml:"interval"`
+	Timeout            Duration               `yaml:"timeout"`
+	Pos                Pos                    `yaml:"-"`
 }
 
 // Kind returns "health" (HTTP), "tcp" or "dns".
@@ -177,7 +178,7 @@ type Checkpoint struct {
 	After           []string          `yaml:"after"` // nil: the previous checkpoint; []: none
 	Gate            string            `yaml:"gate"`
 	Hold            Duration          `yaml:"hold"`
-	Expect          map[string]string `yaml:"expect"` // database → writable | read_only, once done
+	Expect          map[string]string `yaml:"expect"` // once done: database → writable | read_only, health probe → state, metric → quiet
 	Cutover         bool              `yaml:"cutover"`
 	PointOfNoReturn bool              `yaml:"point_of_no_return"`
 	Command         string            `yaml:"command"`

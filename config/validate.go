@@ -199,10 +199,7 @@ func (v *validator) runsheet() {
 		if cp.Hold > 0 && strings.TrimSpace(cp.Gate) == "" {
 			v.errorf(v.at(item+".hold", cp.Pos), "%s.hold needs a gate: it is how long the gate must hold", item)
 		}
-		for db, want := range cp.Expect {
-			v.reference(v.keys[item+".expect."+db], "database", db, v.dbs)
-			v.oneOf(item+".expect."+db, want, cp.Pos, "writable", "read_only")
-		}
+		v.checkpointExpect(item, cp)
 	}
 	for i, cp := range rs.Checkpoints {
 		for j, dep := range cp.After {

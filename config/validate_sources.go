@@ -181,6 +181,7 @@ func (v *validator) health() {
 		if h.Resolver != "" && kind == "dns" {
 			v.resolver(item+".resolver", h.Resolver, h.Pos)
 		}
+		v.healthStates(item, h, kind)
 		v.limits(item+".latency", h.Latency, h.Pos)
 		v.positive(item+".interval", int64(h.Interval), h.Pos)
 		v.positive(item+".timeout", int64(h.Timeout), h.Pos)

@@ -2,10 +2,12 @@ package runsheet
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sources"
 )
 
 // plan is the checkpoints as configured, with their dependencies resolved.
@@ -119,23 +121,47 @@ func (p *plan) afterIDs(i int) []string {
 	return ids
 }
 
-// checkExpect reports `expect:` entries that name an unknown database or value.
+// checkExpect reports `expect:` entries that name an unknown source or a value it does not
+// allow: a database writable or read_only, a health probe one of its states, a metric quiet.
+// Without names only database values are known.
 func checkExpect(rs config.Runsheet, names *Names) []planProblem {
 	var probs []planProblem
 	for _, cp := range rs.Checkpoints {
-		for _, db := range sortedKeys(cp.Expect) {
-			v := cp.Expect[db]
-			if v != "writable" && v != "read_only" {
-				probs = append(probs, planProblem{cp.Pos, fmt.Sprintf("checkpoint %q: expect: %s: %q is neither writable nor read_only", cp.ID, db, v)})
-			}
-			if names != nil {
-				if _, ok := names.DB[db]; !ok {
-					probs = append(probs, planProblem{cp.Pos, fmt.Sprintf("checkpoint %q: expect: no database %q", cp.ID, db)})
-				}
+		for _, src := range sortedKeys(cp.Expect) {
+			if why := expectProblem(src, cp.Expect[src], names); why != "" {
+				probs = append(probs, planProblem{cp.Pos, fmt.Sprintf("checkpoint %q: expect: %s", cp.ID, why)})
 			}
 		}
 	}
 	return probs
+}
+
+// expectProblem says what is wrong with expecting v of src; "" when nothing is.
+func expectProblem(src, v string, names *Names) string {
+	switch {
+	case names == nil:
+		return ""
+	case hasKey(names.DB, src):
+		if v != "writable" && v != "read_only" {
+			return fmt.Sprintf("%s: %q is neither writable nor read_only", src, v)
+		}
+	case hasKey(names.Health, src):
+		if !slices.Contains(names.States[src], v) {
+			return fmt.Sprintf("%s: no state %q (states: %s)", src, v, strings.Join(names.States[src], ", "))
+		}
+	case hasKey(names.Metric, src):
+		if v != sources.Quiet {
+			return fmt.Sprintf("%s: a metric can only be expected %s, not %q", src, sources.Quiet, v)
+		}
+	default:
+		return fmt.Sprintf("no database, health probe or metric %q", src)
+	}
+	return ""
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // sortedKeys returns m's keys in order, for stable output.

@@ -68,6 +68,18 @@ func TestTypedGatesValid(t *testing.T) {
 			t.Errorf("%s: %v", g, errs)
 		}
 	}
+	names := gateNames
+	names.States = map[string][]string{"market (new)": {"down", "maintenance"}}
+	for g, want := range map[string]string{
+		`health["market (new)"].state == "maintenance"`: "",
+		`health["market (new)"].state != ""`:            "",
+		`health["market (new)"].state == "maintenence"`: `10:45: checkpoint "x": gate: health["market (new)"].state is never "maintenence"; it is one of "", "down", "maintenance"`,
+	} {
+		errs := CompileGates(gateAt(g), names)
+		if got := errs.Error(); want == "" && len(errs) > 0 || want != "" && (len(errs) != 1 || errs[0].Pos.String()+": "+errs[0].Msg != want) {
+			t.Errorf("%s: %s, want %q", g, got, want)
+		}
+	}
 	unknown := Names{DB: map[string]string{"old-primary": "demo"}, Kinds: testKinds}
 	if errs := CompileGates(gateAt(`db["old-primary"].read_only && db["old-primary"].lag_s < 1`), unknown); len(errs) > 0 {
 		t.Errorf("a source of an unknown kind: %v", errs)

@@ -104,6 +104,10 @@ type Result struct {
 	// Detail is a short text for the board row beside the value ("503 maintenance",
 	// "read-only ✓", "aws-1 70%"). Remote text in it is sanitized by the renderer.
 	Detail string
+	// Planned names the planned state this result is in ("maintenance", "quiet"): a
+	// checkpoint's expect: predicted it, so the status is ok and the board shows it muted
+	// ("planned: maintenance ✓"). Empty for an ordinary result.
+	Planned string
 	// Series are the series this poll produced. When empty, the board records Value at the
 	// poll's time in the source's main series.
 	Series []SeriesResult

@@ -169,6 +169,7 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 // annotate sets the row's note: the error, the before/after verdict for metrics, or the
 // source's detail.
 func (m *Model) annotate(row *widgets.SparkRow, src board.SourceState, view *board.SeriesView) {
+	row.Planned = src.Planned != ""
 	switch {
 	case src.Error != "":
 		row.Note, row.NoteLevel = src.Error, widgets.Level(src.Status)

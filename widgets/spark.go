@@ -20,6 +20,7 @@ type SparkRow struct {
 	CutoverCol int   // index into Buckets of the cutover moment; -1 for none
 	Level      Level // the source's verdict: colours the glyph and the value
 	Stale      bool  // the source stopped answering: the whole row muted, ◌ for the glyph
+	Planned    bool  // in a planned state (maintenance, quiet): chart and value muted
 	Note       string
 	NoteLevel  Level // OK for better, Warn/Crit for worse, Unknown for neutral (muted)
 	// Detail is drawn where the chart would be when there are no buckets (a DNS answer, a
@@ -113,6 +114,8 @@ func (st *Styles) sparkTail(ln *line, r SparkRow, lay SparkLayout) {
 	}
 	if r.Stale {
 		glyph, gp, vp = StaleGlyph, pStale, pStale
+	} else if r.Planned {
+		vp = pMuted
 	}
 	ln.cell(gp, glyph, 1)
 	if lay.Value == 0 {

@@ -27,6 +27,9 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 	thr := thresholds{warn: r.Warn, crit: r.Crit, below: r.Below}
 	for i, b := range bs {
 		cell, p := st.bar(b, lo, hi, thr, r.Stale)
+		if r.Planned && !r.Stale {
+			p = pMuted
+		}
 		if i == cut {
 			cell, p = cutoverCell, pCutover
 			if r.Stale {

@@ -138,8 +138,19 @@ func (w *World) oldSite(th sources.Threshold) func(time.Time) sources.Result {
 		if w.maintenance() {
 			v, code, detail = 35+w.noise(5), 503, "503 maintenance"
 		}
-		return sources.Result{Status: th.Status(v), Value: &v, Unit: "ms", Detail: detail,
+		r := sources.Result{Status: th.Status(v), Value: &v, Unit: "ms", Detail: detail,
 			Facts: httpFacts(code, v, "old-1", map[string]int{"old-1": 100})}
+		if code == 503 {
+			// the maintenance page: crit while it goes up, planned once the step is done,
+			// as a probe with states: {maintenance: {status: [503]}} and the step's expect: show it
+			r.Status, r.Error, r.Facts["state"] = sources.Crit, "status 503, expected 200", "maintenance"
+			r.Facts["error"] = r.Error
+			if _, done := w.done("maintenance"); done {
+				r.Status, r.Error, r.Planned, r.Detail = sources.OK, "", "maintenance", sources.PlannedDetail("maintenance", detail)
+				r.Facts["error"] = ""
+			}
+		}
+		return r
 	}
 }
 
@@ -153,7 +164,7 @@ func (w *World) newSite(th sources.Threshold) func(time.Time) sources.Result {
 
 func httpFacts(code int, ms float64, servedBy string, share map[string]int) map[string]any {
 	return map[string]any{"status_code": code, "latency_ms": ms, "phases_ms": map[string]any{"total": ms},
-		"served_by": servedBy, "served_by_share": share, "tls_days_left": 61, "error": ""}
+		"served_by": servedBy, "served_by_share": share, "tls_days_left": 61, "error": "", "state": ""}
 }
 
 func (w *World) dns(now time.Time) sources.Result {
@@ -164,5 +175,5 @@ func (w *World) dns(now time.Time) sources.Result {
 	}
 	return sources.Result{Status: sources.OK, Value: &v, Unit: "ms",
 		Detail: fmt.Sprintf("%s  %s  TTL %d", answer, side, ttl),
-		Facts:  map[string]any{"answers": []string{answer}, "ttl_s": ttl, "matched": side == "new side", "error": ""}}
+		Facts:  map[string]any{"answers": []string{answer}, "ttl_s": ttl, "matched": side == "new side", "error": "", "state": ""}}
 }

@@ -65,8 +65,13 @@ func newDNS(b probeBase, h config.Health) (*dnsProbe, error) {
 }
 
 // Poll resolves the name once. Not matching any_of is not a failure: before the flip the
-// old side is what a cutover team expects; gates read the matched fact.
+// old side is what a cutover team expects; gates read the matched fact. A planned state
+// (states can only be empty here) matches any outcome.
 func (p *dnsProbe) Poll(ctx context.Context) sources.Result {
+	return p.states.apply(p.resolve(ctx), p.states.match(0, nil))
+}
+
+func (p *dnsProbe) resolve(ctx context.Context) sources.Result {
 	ctx, cancel := p.pollContext(ctx)
 	defer cancel()
 	start := time.Now()

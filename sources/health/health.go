@@ -27,11 +27,18 @@ const DefaultTimeout = 3 * time.Second
 // an HTTP probe holds (TCP and DNS probes hold none). The error says which key is wrong and
 // how; it does not repeat the probe's name (the caller adds it).
 func New(h config.Health, d config.Defaults) (sources.Source, error) {
+	return NewPlanned(h, d, nil)
+}
+
+// NewPlanned is New for a probe whose planned state (one of h.States, set by a done
+// checkpoint's expect:) it reads from exp on every poll.
+func NewPlanned(h config.Health, d config.Defaults, exp *sources.Expectations) (sources.Source, error) {
 	base := probeBase{
 		name:    h.Name,
 		kind:    h.Kind(),
 		timeout: timeoutOf(h, d),
 		limits:  sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond),
+		states:  newPlannedStates(h, exp),
 	}
 	switch base.kind {
 	case "tcp":
@@ -56,6 +63,7 @@ type probeBase struct {
 	kind    string
 	timeout time.Duration
 	limits  sources.Threshold // latency in ms
+	states  *plannedStates
 }
 
 // Name returns the probe's configured name.

@@ -159,7 +159,7 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 		a.body, a.tooBig = bodyPool.Get().(*[]byte), true
 		*a.body = (*a.body)[:0]
 	} else {
-		a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody(), resp.ContentLength)
+		a.body, a.tooBig, err = readBody(resp.Body, p.expect.needsBody() || p.states.needsBody(), resp.ContentLength)
 	}
 	defer releaseBody(a.body)
 	a.total = time.Since(ph.start)
@@ -189,7 +189,8 @@ func (p *httpProbe) failed(ph *phases, msg, detail string) sources.Result {
 		delete(m, "total") // no total: the request never ended
 		facts["phases_ms"] = m
 	}
-	return sources.Result{Status: sources.Crit, Failed: true, Unit: "ms", Error: msg, Detail: detail, Facts: facts}
+	r := sources.Result{Status: sources.Crit, Failed: true, Unit: "ms", Error: msg, Detail: detail, Facts: facts}
+	return p.states.apply(r, p.states.match(0, nil))
 }
 
 // shortError is the board's short form of an error: its first clause.

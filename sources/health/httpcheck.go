@@ -150,7 +150,7 @@ func (p *httpProbe) judged(a answer, v verdict) sources.Result {
 	}
 	facts["served_by_share"] = p.shareFact()
 	r.Facts = facts
-	return r
+	return p.states.apply(r, p.states.match(a.resp.StatusCode, *a.body))
 }
 
 // shareFact is the served_by_share fact: each served_by value's percentage of the last

@@ -16,6 +16,7 @@ var (
 			{Name: "served_by", Type: sources.String, Doc: "the served_by header's value; empty when not configured"},
 			{Name: "tls_days_left", Type: sources.Number, Doc: "whole days the certificate has left; null for plain HTTP"},
 			{Name: "error", Type: sources.String, Doc: "why the probe is not ok; empty when fine"},
+			{Name: "state", Type: sources.String, Doc: "the declared state (states:) the last answer matches: the planned one if it does, else the first by name; empty when none"},
 		},
 	}
 	KindTCP = sources.Kind{
@@ -25,6 +26,7 @@ var (
 		Facts: []sources.Fact{
 			{Name: "latency_ms", Type: sources.Number, Doc: "the connect time in milliseconds; null when it failed"},
 			{Name: "error", Type: sources.String, Doc: "why the connect failed; empty when fine"},
+			{Name: "state", Type: sources.String, Doc: "the declared state (states:) the last answer matches: the planned one if it does, else the first by name; empty when none"},
 		},
 	}
 	KindDNS = sources.Kind{
@@ -36,6 +38,7 @@ var (
 			{Name: "ttl_s", Type: sources.Number, Doc: "the lowest TTL of the answers; null without one"},
 			{Name: "matched", Type: sources.Bool, Doc: "an answer is one of expect.any_of (without any_of: there is an answer)"},
 			{Name: "error", Type: sources.String, Doc: "why the lookup failed; empty when fine"},
+			{Name: "state", Type: sources.String, Doc: "the declared state (states:) the last answer matches: the planned one if it does, else the first by name; empty when none"},
 		},
 	}
 )

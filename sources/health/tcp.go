@@ -31,8 +31,12 @@ func newTCP(b probeBase, h config.Health) (*tcpProbe, error) {
 	return &tcpProbe{probeBase: b, addr: h.TCP}, nil
 }
 
-// Poll connects once.
+// Poll connects once; a planned state (states can only be empty here) matches any outcome.
 func (p *tcpProbe) Poll(ctx context.Context) sources.Result {
+	return p.states.apply(p.connect(ctx), p.states.match(0, nil))
+}
+
+func (p *tcpProbe) connect(ctx context.Context) sources.Result {
 	ctx, cancel := p.pollContext(ctx)
 	defer cancel()
 	start := time.Now()
