@@ -60,6 +60,9 @@ func TestTypedGatesValid(t *testing.T) {
 		`metric["checkout errors"].value < 5 && metric["checkout errors"].rate_limit_remaining > 10`,
 		`checkpoint["freeze"].state == "done" || checkpoint["freeze"].state != "skipped"`,
 		`(db["cloud-writer"]?.lag_s ?? 99) < 1`,
+		`all(health["market.example A"].answers, {# in ["203.0.113.10", "203.0.113.11"]})`,
+		`health["market (new)"].tls_days_left != nil && health["market (new)"].tls_days_left > 30`,
+		`health["market (new)"].served_by == "aws-1" && health["aurora tcp"].error == ""`,
 		`checkpoint["freeze"].state in ["done", "skipped"] and db["cloud-writer"].io_running`,
 	} {
 		names := gateNames

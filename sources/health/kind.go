@@ -12,7 +12,7 @@ var (
 		Facts: []sources.Fact{
 			{Name: "status_code", Type: sources.Number, Doc: "the HTTP status code; null when there was no answer"},
 			{Name: "latency_ms", Type: sources.Number, Doc: "the whole request in milliseconds; null when not measured"},
-			{Name: "phases_ms", Type: sources.Map, Doc: "milliseconds per phase: dns, connect, tls, ttfb, total"},
+			{Name: "phases_ms", Type: sources.Map, Doc: "milliseconds per phase: dns, connect, tls, first_byte, total (those measured)"},
 			{Name: "served_by", Type: sources.String, Doc: "the served_by header's value; empty when not configured"},
 			{Name: "tls_days_left", Type: sources.Number, Doc: "whole days the certificate has left; null for plain HTTP"},
 			{Name: "error", Type: sources.String, Doc: "why the probe is not ok; empty when fine"},
