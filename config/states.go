@@ -20,6 +20,10 @@ type HealthState struct {
 // data" are not alarms while it holds.
 const ExpectQuiet = "quiet"
 
+// ExpectNormal ends a planned state or quiet (a later checkpoint's expect: puts the probe
+// or metric back to being judged as configured). No state may be called that.
+const ExpectNormal = "normal"
+
 // StateNames returns the names of h's states, sorted.
 func (h Health) StateNames() []string {
 	names := make([]string, 0, len(h.States))
@@ -39,6 +43,9 @@ func (v *validator) healthStates(item string, h Health, kind string) {
 		if !validID(name) {
 			v.errorf(v.keys[path], "state %s: use letters, digits, - _ and . (checkpoints name it in expect:)", quote(name))
 		}
+		if name == ExpectNormal {
+			v.errorf(v.keys[path], "state %s: the name is reserved (expect: %s ends a planned state); call it something else", quote(name), ExpectNormal)
+		}
 		if kind != "" && kind != "url" && (len(st.Status) > 0 || st.BodyContains != "") {
 			v.errorf(v.at(path, h.Pos), "%s: status and body_contains are for HTTP probes; a %s probe's state can only be empty ({}), matching any answer or failure", path, kind)
 		}
@@ -51,7 +58,7 @@ func (v *validator) healthStates(item string, h Health, kind string) {
 }
 
 // checkpointExpect checks a checkpoint's expect: every key a database (writable or
-// read_only), a health probe (one of its states) or a metric (quiet).
+// read_only), a health probe (one of its states, or normal) or a metric (quiet or normal).
 func (v *validator) checkpointExpect(item string, cp Checkpoint) {
 	probes := map[string]Health{}
 	var all []string
@@ -72,15 +79,15 @@ func (v *validator) checkpointExpect(item string, cp Checkpoint) {
 		case slices.Contains(v.dbs, name):
 			v.oneOf(path, want, cp.Pos, "writable", "read_only")
 		case isProbe:
-			if _, ok := h.States[want]; !ok && !v.bad[path] {
+			if _, ok := h.States[want]; !ok && want != ExpectNormal && !v.bad[path] {
 				states := "it declares none: add states: to the probe"
 				if len(h.States) > 0 {
 					states = "its states: " + strings.Join(h.StateNames(), ", ")
 				}
-				v.errorf(v.at(path, cp.Pos), "%s: health probe %s has no state %s (%s)", path, quote(name), v.shown(path, want), states)
+				v.errorf(v.at(path, cp.Pos), "%s: health probe %s has no state %s (%s; %s ends a planned state)", path, quote(name), v.shown(path, want), states, ExpectNormal)
 			}
 		case metrics[name]:
-			v.oneOf(path, want, cp.Pos, ExpectQuiet)
+			v.oneOf(path, want, cp.Pos, ExpectQuiet, ExpectNormal)
 		default:
 			v.reference(v.keys[path], "source", name, all)
 		}

@@ -22,7 +22,8 @@ runsheet:
 // TestPlannedStatesValid: states on HTTP and TCP probes, and expect: naming a probe's state
 // and a metric's quiet, validate; the states decode with their codes and text.
 func TestPlannedStatesValid(t *testing.T) {
-	src := statesBase + "    - {id: m, title: M, expect: {market (old): maintenance, p95: quiet, db port: closed}}\n"
+	src := statesBase + "    - {id: m, title: M, expect: {market (old): maintenance, p95: quiet, db port: closed}}\n" +
+		"    - {id: o, title: O, expect: {market (old): normal, p95: normal}}\n"
 	c, err := Parse([]byte(src), "w.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +42,11 @@ func TestPlannedStatesValid(t *testing.T) {
 func TestPlannedStatesErrors(t *testing.T) {
 	tests := []struct{ name, cp, want string }{
 		{"unknown state", "    - {id: m, title: M, expect: {market (old): maintenence}}\n",
-			`w.yaml:13:48: runsheet.checkpoints[0].expect.market (old): health probe "market (old)" has no state "maintenence" (its states: down, maintenance)`},
+			`w.yaml:13:48: runsheet.checkpoints[0].expect.market (old): health probe "market (old)" has no state "maintenence" (its states: down, maintenance; normal ends a planned state)`},
 		{"unknown source", "    - {id: m, title: M, expect: {market (odl): maintenance}}\n",
 			`w.yaml:13:34: source "market (odl)" is not defined (did you mean "market (old)"?)`},
 		{"metric", "    - {id: m, title: M, expect: {p95: silent}}\n",
-			`w.yaml:13:39: runsheet.checkpoints[0].expect.p95 must be quiet, not "silent"`},
+			`w.yaml:13:39: runsheet.checkpoints[0].expect.p95 must be quiet or normal, not "silent"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -146,12 +146,12 @@ func expectProblem(src, v string, names *Names) string {
 			return fmt.Sprintf("%s: %q is neither writable nor read_only", src, v)
 		}
 	case hasKey(names.Health, src):
-		if !slices.Contains(names.States[src], v) {
+		if v != sources.Normal && !slices.Contains(names.States[src], v) {
 			return fmt.Sprintf("%s: no state %q (states: %s)", src, v, strings.Join(names.States[src], ", "))
 		}
 	case hasKey(names.Metric, src):
-		if v != sources.Quiet {
-			return fmt.Sprintf("%s: a metric can only be expected %s, not %q", src, sources.Quiet, v)
+		if v != sources.Quiet && v != sources.Normal {
+			return fmt.Sprintf("%s: a metric can only be expected %s or %s, not %q", src, sources.Quiet, sources.Normal, v)
 		}
 	default:
 		return fmt.Sprintf("no database, health probe or metric %q", src)

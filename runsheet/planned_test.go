@@ -44,6 +44,7 @@ func TestPlannedMaintenanceWithRealProbe(t *testing.T) {
 		{ID: "maintenance", Title: "Maintenance page up", Expect: map[string]string{hc.Name: "maintenance"},
 			Gate: `health["market (old)"].state == "maintenance"`},
 		{ID: "after", Title: "After", Gate: `health["market (old)"].status == "ok"`},
+		{ID: "open", Title: "Site open", After: []string{"maintenance"}, Expect: map[string]string{hc.Name: "normal"}},
 	}}
 	s := open(t, rs, Options{Board: b, Names: &names, Expect: exp})
 	poll := func() board.SourceState {
@@ -76,6 +77,15 @@ func TestPlannedMaintenanceWithRealProbe(t *testing.T) {
 	code.Store(503)
 	if st := poll(); st.Status != sources.OK {
 		t.Fatalf("503 again: %s", st.Status)
+	}
+	do(t, s, "open", Start)
+	do(t, s, "open", Finish)
+	if st := poll(); st.Status != sources.Crit || st.Planned != "" {
+		t.Fatalf("503 once a later step ends the plan (normal): %s planned %q", st.Status, st.Planned)
+	}
+	do(t, s, "open", Reopen)
+	if st := poll(); st.Status != sources.OK || st.Planned != "maintenance" {
+		t.Fatalf("503 once the open step is reopened: %s planned %q", st.Status, st.Planned)
 	}
 	do(t, s, "maintenance", Reopen)
 	if st := poll(); st.Status != sources.Crit || st.Planned != "" {

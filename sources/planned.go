@@ -6,6 +6,10 @@ import "context"
 // thresholds and "no data" are not alarms.
 const Quiet = "quiet"
 
+// Normal is the expectation that ends a planned state or quiet: a later checkpoint puts the
+// probe or metric back to being judged as configured.
+const Normal = "normal"
+
 // PlannedDetail is the board's detail of a result in a planned state: "planned:
 // maintenance ✓", then what the source said.
 func PlannedDetail(state, detail string) string {
