@@ -10,6 +10,8 @@ test:
 	./scripts/test-deps
 	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above"; exit 1)
 	$(GO) vet ./...
+	# go.mod and go.sum must be tidy: -diff prints what tidy would change and fails if anything
+	$(GO) mod tidy -diff || (echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1)
 	# the release targets must keep compiling (goreleaser builds these without cgo)
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null .
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null .
