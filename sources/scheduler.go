@@ -32,6 +32,7 @@ type Scheduler struct {
 	jobs  []Job
 	sink  Sink
 	now   func() time.Time
+	randN func(n int64) int64 // a random number in [0, n): the spread and the jitter
 	stats []jobCounters
 }
 
@@ -41,7 +42,7 @@ type jobCounters struct {
 
 // NewScheduler makes a scheduler for jobs that reports to sink.
 func NewScheduler(jobs []Job, sink Sink) *Scheduler {
-	return &Scheduler{jobs: jobs, sink: sink, now: time.Now, stats: make([]jobCounters, len(jobs))}
+	return &Scheduler{jobs: jobs, sink: sink, now: time.Now, randN: rand.Int64N, stats: make([]jobCounters, len(jobs))}
 }
 
 // Stats returns the counters of every job, in the order the jobs were given.
@@ -95,7 +96,7 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 	var inflight sync.WaitGroup
 	defer inflight.Wait()
 
-	timer := time.NewTimer(time.Duration(rand.Int64N(int64(spread(job.Interval)) + 1)))
+	timer := time.NewTimer(time.Duration(s.randN(int64(spread(job.Interval)) + 1)))
 	defer timer.Stop()
 	running := false
 	var hung <-chan struct{} // a poll that outlived its timeout and is still running
@@ -120,7 +121,7 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 			if d.nextIn > delay {
 				delay = d.nextIn
 			}
-			due := d.started.Add(jitter(delay))
+			due := d.started.Add(s.jitter(delay))
 			if floor := d.started.Add(d.nextIn); due.Before(floor) {
 				due = floor // jitter never brings a poll before the time asked for
 			}
@@ -238,12 +239,13 @@ func backoff(interval time.Duration, failures int64) time.Duration {
 	return min(d, BackoffCap(interval))
 }
 
-func jitter(d time.Duration) time.Duration {
+// jitter moves d by up to ±5 %.
+func (s *Scheduler) jitter(d time.Duration) time.Duration {
 	j := int64(d) / 20
 	if j <= 0 {
 		return d
 	}
-	return d + time.Duration(rand.Int64N(2*j+1)-j)
+	return d + time.Duration(s.randN(2*j+1)-j)
 }
 
 func spread(interval time.Duration) time.Duration {
