@@ -57,7 +57,6 @@ func (e *env) deps(role Role) Deps {
 		Role: role, User: "tester", Loc: time.UTC,
 		Apply: func(ctx context.Context, t runsheet.Transition) error {
 			e.applies.Add(1)
-			applying.Add(1)
 			return e.sheet.Apply(ctx, t)
 		}}
 }
@@ -107,12 +106,13 @@ func press(t testing.TB, m *Model, keys ...string) tea.Cmd {
 	t.Helper()
 	var last tea.Cmd
 	for _, k := range keys {
+		wasPending := m.pending
 		_, cmd := m.Update(keyMsg(k))
 		last = cmd
-		if cmd == nil || (m.modal != nil && k != "enter") {
-			continue // typing into a dialog: nothing to apply yet
+		if cmd == nil || wasPending || !m.pending {
+			continue // not an apply: typing into a dialog, moving, the clock
 		}
-		if msg := runQuick(cmd); msg != nil {
+		if msg := runApply(cmd); msg != nil {
 			if am, ok := msg.(appliedMsg); ok {
 				m.Update(am)
 				last = nil
@@ -122,30 +122,19 @@ func press(t testing.TB, m *Model, keys ...string) tea.Cmd {
 	return last
 }
 
-// runQuick runs a command that returns at once (an apply); blocking ones (feed, clock) are
-// abandoned — they end with the model.
-func runQuick(cmd tea.Cmd) tea.Msg {
+// runApply runs the command of a key that started recording a transition (the model says
+// so: it set pending), as Bubble Tea would, outside Update. An apply returns once the journal
+// line is written (flock, fsync); the bound is for a broken one.
+func runApply(cmd tea.Cmd) tea.Msg {
 	ch := make(chan tea.Msg, 1)
-	before := applying.Load()
 	go func() { ch <- cmd() }()
 	select {
-	case msg := <-ch:
-		return msg
-	case <-time.After(200 * time.Millisecond):
-	}
-	if applying.Load() == before {
-		return nil // not an apply: a feed or clock command
-	}
-	select { // an apply under way (flock, fsync) on a slow machine
 	case msg := <-ch:
 		return msg
 	case <-time.After(20 * time.Second):
 		return nil
 	}
 }
-
-// applying counts Apply calls in every env, so runQuick can tell an apply from a wait.
-var applying atomic.Int64
 
 func newModel(t testing.TB, e *env, role Role, w, h int) *Model {
 	m := New(e.deps(role))
