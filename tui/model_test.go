@@ -32,6 +32,12 @@ type env struct {
 
 func newEnv(t testing.TB, cps []config.Checkpoint, nSources int) *env {
 	t.Helper()
+	return newEnvAt(t, cps, nSources, nil)
+}
+
+// newEnvAt is newEnv with the runsheet on the clock now (nil: the wall clock).
+func newEnvAt(t testing.TB, cps []config.Checkpoint, nSources int, now func() time.Time) *env {
+	t.Helper()
 	var infos []board.Info
 	groups := []string{"metric", "db", "health"}
 	for i := 0; i < nSources; i++ {
@@ -44,7 +50,7 @@ func newEnv(t testing.TB, cps []config.Checkpoint, nSources int) *env {
 	journal := filepath.Join(t.TempDir(), "test.journal")
 	names := runsheet.NamesFromInfos(infos, nil)
 	sh, err := runsheet.Open(config.Runsheet{Journal: journal, Window: config.Duration(time.Hour), Checkpoints: cps},
-		runsheet.Options{Board: b, Names: &names})
+		runsheet.Options{Board: b, Names: &names, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,13 +440,16 @@ func TestRollbackModeSelectsShownSteps(t *testing.T) {
 
 // The header's elapsed time moves with the clock even when no source reports.
 func TestClockTickRefreshesTiming(t *testing.T) {
-	e := newEnv(t, plan(), 0)
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	e := newEnvAt(t, plan(), 0, now)
 	m := newModel(t, e, Operator, 120, 40)
 	press(t, m, "s")
 	before := m.sheet.Elapsed
-	time.Sleep(1100 * time.Millisecond)
-	m.Update(tickMsg(time.Now()))
-	if m.sheet.Elapsed <= before {
+	clock.Add(int64(1100 * time.Millisecond))
+	m.Update(tickMsg(now()))
+	if m.sheet.Elapsed != before+1100*time.Millisecond {
 		t.Fatalf("elapsed %v after a tick, was %v: the header froze", m.sheet.Elapsed, before)
 	}
 }
