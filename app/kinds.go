@@ -7,11 +7,12 @@ import (
 	"github.com/warroom-dev/warroom/sources/datadog"
 	"github.com/warroom-dev/warroom/sources/health"
 	"github.com/warroom-dev/warroom/sources/mysql"
+	"github.com/warroom-dev/warroom/sources/parity"
 )
 
 // Kinds are every kind of source warroom polls, each as its package declares it: gate
 // validation, the board and the check --json facts (docs/facts.md) take them from here.
-var Kinds = sources.NewRegistry(mysql.Kind, health.KindHTTP, health.KindTCP, health.KindDNS, datadog.Kind)
+var Kinds = sources.NewRegistry(mysql.Kind, health.KindHTTP, health.KindTCP, health.KindDNS, datadog.Kind, parity.Kind)
 
 // healthKinds maps config.Health.Kind to the probe's declared kind.
 var healthKinds = map[string]sources.Kind{"health": health.KindHTTP, "tcp": health.KindTCP, "dns": health.KindDNS}
@@ -26,7 +27,7 @@ func healthKind(h config.Health) sources.Kind { return healthKinds[h.Kind()] }
 // metrics with their kinds, for gate and expect: validation.
 func NamesFromConfig(cfg *config.Config) runsheet.Names {
 	n := runsheet.Names{DB: map[string]string{}, Health: map[string]string{}, Metric: map[string]string{},
-		States: map[string][]string{}, Kinds: Kinds}
+		Parity: map[string]string{}, States: map[string][]string{}, Kinds: Kinds}
 	for _, d := range cfg.Databases {
 		n.DB[d.Name] = dbKind(d).Name
 	}
@@ -36,6 +37,9 @@ func NamesFromConfig(cfg *config.Config) runsheet.Names {
 	}
 	for _, m := range cfg.Metrics {
 		n.Metric[m.Name] = datadog.Kind.Name
+	}
+	for _, p := range cfg.Parity {
+		n.Parity[p.Name] = parity.Kind.Name
 	}
 	return n
 }

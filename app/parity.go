@@ -21,7 +21,7 @@ func (a *App) buildParity(oneShot bool) ([]board.Info, error) {
 		a.closers = append(a.closers, src)
 		a.Jobs = append(a.Jobs, sources.Single(src, p.Interval.D(), p.Timeout.D()))
 		a.late = append(a.late, p.Name)
-		infos = append(infos, board.Info{Name: p.Name, Kind: parity.Kind, Group: "parity", Unit: "rows", Interval: p.Interval.D()})
+		infos = append(infos, board.Info{Name: p.Name, Kind: parity.Kind.Name, Group: parity.Kind.Group, Unit: "rows", Interval: p.Interval.D()})
 	}
 	return infos, nil
 }

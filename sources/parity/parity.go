@@ -18,9 +18,6 @@ import (
 	"github.com/warroom-dev/warroom/sources/mysql"
 )
 
-// Kind is the source kind of a parity entry.
-const Kind = "parity"
-
 // LagFunc reports the new side's replication lag in seconds as its own source last saw it;
 // known is false when it is not known (not a replica, stale, or not polled yet).
 type LagFunc func() (seconds float64, known bool)
@@ -100,7 +97,7 @@ func timeoutOf(p config.Parity) time.Duration {
 func (s *Source) Name() string { return s.cfg.Name }
 
 // Kind is "parity".
-func (s *Source) Kind() string { return Kind }
+func (s *Source) Kind() string { return Kind.Name }
 
 // Close closes both pools.
 func (s *Source) Close() error {

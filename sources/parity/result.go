@@ -12,10 +12,6 @@ import (
 // maxRanges is how many differing ranges the facts list; the rest are counted.
 const maxRanges = 20
 
-// Facts are the facts a parity source reports, for gates and check --json.
-var Facts = []string{"equal", "old_rows", "new_rows", "checked_rows", "differing_ranges",
-	"differing_ranges_total", "pending_rows", "last_full_walk_at", "lag_s", "paused"}
-
 // ranges are the differences to show: this pass's, then the last pass's that this one has
 // not reached yet.
 func (s *Source) ranges() []diff {
