@@ -14,6 +14,7 @@ var (
 			{Name: "latency_ms", Type: sources.Number, Doc: "the whole request in milliseconds; null when not measured"},
 			{Name: "phases_ms", Type: sources.Map, Doc: "milliseconds per phase: dns, connect, tls, first_byte, total (those measured)"},
 			{Name: "served_by", Type: sources.String, Doc: "the served_by header's value; empty when not configured"},
+			{Name: "served_by_share", Type: sources.Map, Doc: "backend → whole percent of the last 20 answers; empty without served_by_header"},
 			{Name: "tls_days_left", Type: sources.Number, Doc: "whole days the certificate has left; null for plain HTTP"},
 			{Name: "error", Type: sources.String, Doc: "why the probe is not ok; empty when fine"},
 			{Name: "state", Type: sources.String, Doc: "the declared state (states:) the last answer matches: the planned one if it does, else the first by name; empty when none"},
