@@ -100,8 +100,8 @@ func runBoard(parent context.Context, a *app.App) error {
 // SIGTERM, can block forever sending its quit message to a program that has already
 // stopped for the cancelled context, and the process then never exits.
 func runProgram(ctx context.Context, m tea.Model) error {
-	// 30 frames a second is plenty for a board that changes twice a second, and the renderer
-	// wakes a third as often.
+	// The board draws a frame once a second (and at a key press); 30 frames a second caps
+	// the renderer's own wake-ups at a third of the default.
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(30), tea.WithoutSignalHandler())
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
@@ -113,7 +113,7 @@ func runProgram(ctx context.Context, m tea.Model) error {
 // localDeps is the session of the person at this terminal: an operator.
 func localDeps(a *app.App) tui.Deps {
 	return tui.Deps{
-		Board: a.Board, Sheet: a.Sheet.View, Apply: a.Apply,
+		Board: a.Board, Sheet: a.Sheet.View, Apply: a.Apply, Check: a.Sheet.Check,
 		Title: a.Config.Title, Window: a.Window, Role: tui.Operator,
 		User: osUser(), NoColor: tui.NoColor(),
 	}

@@ -1,6 +1,8 @@
 // Package app wires a loaded config into a running warroom: it builds the sources, the board
-// and the runsheet, runs the scheduler and the loops that keep them in step, and answers
-// `check`. It holds no logic of its own beyond that wiring.
+// and the runsheet and runs the scheduler and the loops that keep them in step. Beside that
+// wiring it holds two pieces of logic of its own: the `check` report (every source polled
+// once, the overall status and the checkpoints) and WaitGate, which the `checkpoint`
+// command uses to poll a gate's sources until it can decide.
 package app
 
 import (

@@ -64,20 +64,30 @@ func applyDefaults(c *Config, env Env) {
 		}
 	}
 	if s := c.SSH; s != nil {
-		if s.Listen == "" {
-			s.Listen = DefaultSSHListen
-		}
-		if s.MaxSessions == 0 {
-			s.MaxSessions = DefaultMaxSessions
-		}
-		orDuration(&s.IdleTimeout, DefaultIdleTimeout)
-		if s.RatePerMinute == 0 {
-			s.RatePerMinute = DefaultRatePerMinute
-		}
+		*s = s.WithDefaults()
 	}
 	if c.Runsheet.Journal == "" {
 		c.Runsheet.Journal = DefaultJournal
 	}
+}
+
+// WithDefaults returns s with every unset (zero) value given its default; a negative one is
+// left for validation to report. Load applies it; `serve` applies it again for a config
+// without an ssh section.
+func (s SSH) WithDefaults() SSH {
+	if s.Listen == "" {
+		s.Listen = DefaultSSHListen
+	}
+	if s.MaxSessions == 0 {
+		s.MaxSessions = DefaultMaxSessions
+	}
+	if s.IdleTimeout == 0 {
+		s.IdleTimeout = DefaultIdleTimeout
+	}
+	if s.RatePerMinute == 0 {
+		s.RatePerMinute = DefaultRatePerMinute
+	}
+	return s
 }
 
 func orDuration(d *Duration, def Duration) {

@@ -26,7 +26,7 @@ type cpState struct {
 type runState struct {
 	cps          []cpState
 	seq          int64
-	started      time.Time // first start ever
+	started      time.Time // first start since every checkpoint was last pending
 	rollingBack  bool
 	rollbackBy   string
 	rollbackAt   time.Time
@@ -82,6 +82,9 @@ func (st *runState) apply(p *plan, t Transition) string {
 		c.state, c.endedAt = Skipped, t.At
 	case Reopen:
 		c.state, c.startedAt, c.endedAt, c.doneSeq = Pending, time.Time{}, time.Time{}, 0
+		if st.allPending() {
+			st.started = time.Time{} // the run starts again (the demo's loop): T+ from its next start
+		}
 	}
 	return warn
 }
@@ -201,3 +204,13 @@ func notApplicable(t Transition, c cpState) string {
 
 // clock formats a time of day for messages.
 func clock(t time.Time) string { return t.Local().Format("15:04:05") }
+
+// allPending reports whether no checkpoint has started (or every one was reopened).
+func (st *runState) allPending() bool {
+	for _, c := range st.cps {
+		if c.state != Pending {
+			return false
+		}
+	}
+	return true
+}

@@ -106,3 +106,29 @@ func TestFormatLate(t *testing.T) {
 		t.Errorf("FormatHM: %q %q", FormatHM(4*time.Hour+30*time.Minute), FormatHM(-90*time.Second))
 	}
 }
+
+// When every checkpoint is reopened (the demo's loop starts again), the run has not started:
+// T+ and the forecast count from the next start, not from the first start ever.
+func TestReopenEverythingRestartsTheClock(t *testing.T) {
+	clk := newClock()
+	s := open(t, basicPlan(journalPath(t)), Options{Now: clk.Now})
+	do(t, s, "a", Start)
+	clk.Advance(3 * time.Minute)
+	do(t, s, "a", Finish)
+	do(t, s, "d", Skip, "not tonight")
+	clk.Advance(time.Minute)
+	do(t, s, "d", Reopen)
+	if v := s.View(); v.Started.IsZero() || v.Elapsed != 4*time.Minute {
+		t.Fatalf("one checkpoint still done: started %v elapsed %s, want the clock running", v.Started, v.Elapsed)
+	}
+	do(t, s, "a", Reopen)
+	if v := s.View(); !v.Started.IsZero() || v.Elapsed != 0 || v.Forecast != 60*time.Minute {
+		t.Fatalf("every checkpoint pending: started %v elapsed %s forecast %s, want not started, 0, 60m", v.Started, v.Elapsed, v.Forecast)
+	}
+	clk.Advance(10 * time.Minute)
+	do(t, s, "a", Start)
+	clk.Advance(time.Minute)
+	if v := s.View(); v.Elapsed != time.Minute {
+		t.Fatalf("after the new start: elapsed %s, want 1m", v.Elapsed)
+	}
+}

@@ -40,7 +40,7 @@ type boardSession struct {
 func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-chan ssh.Window) {
 	env := sess.Environ()
 	m := tui.New(tui.Deps{
-		Board: s.app.Board, Sheet: s.app.Sheet.View, Apply: s.applyFor(id),
+		Board: s.app.Board, Sheet: s.app.Sheet.View, Apply: s.applyFor(id), Check: s.app.Sheet.Check,
 		Title: s.app.Config.Title, Window: s.app.Window, Role: id.Role, User: id.Journal(),
 		Watchers: s.watch.list, Now: s.opt.Now, Loc: location(envValue(env, "TZ")),
 		NoColor: tui.NoColorFromEnv(env),

@@ -119,18 +119,7 @@ func normalize(cfg config.SSH, opt Options) (config.SSH, Options) {
 	if opt.HostKey != "" {
 		cfg.HostKey = opt.HostKey
 	}
-	if cfg.Listen == "" {
-		cfg.Listen = config.DefaultSSHListen
-	}
-	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = config.DefaultMaxSessions
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = config.DefaultIdleTimeout
-	}
-	if cfg.RatePerMinute <= 0 {
-		cfg.RatePerMinute = config.DefaultRatePerMinute
-	}
+	cfg = cfg.WithDefaults() // the config's defaults, for a config without an ssh section
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}

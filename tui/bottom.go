@@ -224,7 +224,7 @@ func (m *Model) modalBox() string {
 		if d.err != "" {
 			parts = append(parts, st.Crit.Render(d.err))
 		}
-		parts = append(parts, st.Muted.Render("enter: next · esc: cancel"))
+		parts = append(parts, st.Muted.Render(d.keysLine()))
 	}
 	return m.boxStyle().Width(w).Render(strings.Join(parts, "\n"))
 }
@@ -275,7 +275,7 @@ func (m *Model) modalLine() string {
 	d, st := m.modal, m.styles
 	line := st.Crit.Render(widgets.Sanitize(d.title)) + " " + st.Text.Render(d.prompt())
 	if d.kind == reasonPrompt || d.kind == overridePrompt {
-		line += " " + d.input.View()
+		line += " " + d.input.View() + " " + st.Muted.Render(d.keysLine())
 	}
 	return line
 }

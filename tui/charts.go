@@ -136,8 +136,11 @@ func (m *Model) sectionLine(title string, w int, step time.Duration, n int, firs
 // sparkRow gathers one series' data for the widget.
 func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) widgets.SparkRow {
 	src := m.snap.Sources[r.source]
+	// The board's rule (SourceState.Effective) decides what stale means: unknown, unless
+	// last seen crit. The row is drawn stale when that rule made it unknown.
+	eff := src.Effective()
 	row := widgets.SparkRow{Label: src.Name, Unit: src.Unit, Value: src.Value, CutoverCol: -1,
-		Level: widgets.Level(src.Status), Stale: src.Stale && src.Status != sources.Crit, Warn: src.Threshold.Warn,
+		Level: widgets.Level(eff), Stale: src.Stale && eff == sources.Unknown, Warn: src.Threshold.Warn,
 		Crit: src.Threshold.Crit, Below: src.Threshold.Below}
 	var view *board.SeriesView
 	if r.series < len(src.Series) {

@@ -34,9 +34,12 @@ func (r Role) String() string {
 
 // Deps is everything one session needs, made fresh for each local or SSH session.
 type Deps struct {
-	Board  *board.Board
-	Sheet  func() runsheet.View                             // the runsheet now
-	Apply  func(context.Context, runsheet.Transition) error // journals a transition
+	Board *board.Board
+	Sheet func() runsheet.View                             // the runsheet now
+	Apply func(context.Context, runsheet.Transition) error // journals a transition
+	// Check, when set, says whether a transition would apply (runsheet.Sheet.Check) without
+	// journaling it, so a dialog never asks for a change that will be refused.
+	Check  func(runsheet.Transition) error
 	Title  string
 	Window time.Duration // chart window
 	Role   Role
@@ -75,7 +78,6 @@ type Model struct {
 
 	focus     pane
 	selID     string // the selected checkpoint
-	follow    bool   // the selection follows the running checkpoint until the user moves it
 	pending   bool   // a transition is being recorded
 	chartSel  int    // charts row
 	eventsOff int    // events scroll from newest
@@ -109,7 +111,6 @@ func New(d Deps) *Model {
 	m := &Model{deps: d, keys: newKeyMap(), dark: true}
 	m.styles = widgets.NewStyles(widgets.Dark(), d.NoColor)
 	m.sub = d.Board.Subscribe()
-	m.follow = true
 	m.refresh()
 	return m
 }
@@ -136,7 +137,7 @@ type appliedMsg struct {
 	err error
 }
 
-// Init starts the feed from the board and the clock.
+// Init starts the clock (the frame tick) and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tick(m.deps.Now()), tea.RequestBackgroundColor)
 }
@@ -189,6 +190,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.applied(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	case tea.PasteMsg:
+		return m, m.paste(msg)
 	}
 	return m, nil
 }
@@ -210,10 +213,10 @@ func (m *Model) applied(msg appliedMsg) tea.Cmd {
 		return nil
 	}
 	m.setFlash(string(msg.t.Action)+" "+msg.t.Checkpoint+" recorded", widgets.LevelOK)
-	if msg.t.Checkpoint == m.selID && (msg.t.Action == runsheet.Finish || msg.t.Action == runsheet.Skip) {
-		m.follow = true // that step is over: the selection goes on to the next
-	}
 	m.refresh()
+	if msg.t.Action == runsheet.Finish || msg.t.Action == runsheet.Skip {
+		m.followOn(msg.t.Checkpoint) // that step is over: the selection may go on below
+	}
 	return nil
 }
 

@@ -2,11 +2,11 @@ package tui
 
 import "github.com/warroom-dev/warroom/runsheet"
 
-// items is the runsheet as the pane shows it: the plan, or while rolling back the done
-// checkpoints, last first. Keys act on what is shown.
+// items is the runsheet as the pane shows it: the plan, or while rolling back the rollback
+// plan (runsheet.View.RollbackSteps). Keys act on what is shown.
 func (m *Model) items() []runsheet.Checkpoint {
 	if m.sheet.RollingBack {
-		return rollbackPlan(m.sheet.Checkpoints)
+		return m.sheet.RollbackSteps()
 	}
 	return m.sheet.Checkpoints
 }
@@ -23,32 +23,33 @@ func (m *Model) index() int {
 
 // selectedCheckpoint is the selected checkpoint, if one is shown.
 func (m *Model) selectedCheckpoint() (runsheet.Checkpoint, bool) {
-	for _, c := range m.items() {
-		if c.ID == m.selID {
-			return c, true
-		}
+	if i := m.index(); i >= 0 {
+		return m.items()[i], true
 	}
 	return runsheet.Checkpoint{}, false
 }
 
-// keepSelection holds the selection on the same checkpoint when the runsheet changes (so a
-// key never lands on another row than the one under the cursor), and moves it to the
-// running checkpoint, or the next that can start, while it follows.
+// keepSelection holds the selection on the same checkpoint whatever changes in the
+// runsheet: the selection moves only when the operator moves it (or after the operator's own
+// done or skip, see followOn), never because someone else changed a checkpoint, so a key
+// never lands on another row than the one the operator chose. Only when nothing is selected
+// yet, or the selected checkpoint is not shown (rollback mode switched the list), is one
+// chosen: the running checkpoint, else the first that can start.
 func (m *Model) keepSelection() {
 	items := m.items()
 	if len(items) == 0 {
 		m.selID = ""
 		return
 	}
-	if m.follow || m.index() < 0 {
-		m.selID = items[m.firstStartable(items)].ID
+	if m.index() < 0 {
+		m.selID = items[firstStartable(items, m.sheet.RollingBack)].ID
 	}
 }
 
 // firstStartable is the first checkpoint that is running, or else can start; the first one
 // when none is (and in the rollback plan, its first step).
-func (m *Model) firstStartable(items []runsheet.Checkpoint) int {
-	if m.sheet.RollingBack {
+func firstStartable(items []runsheet.Checkpoint, rollingBack bool) int {
+	if rollingBack {
 		return 0
 	}
 	for i, c := range items {
@@ -64,7 +65,23 @@ func (m *Model) firstStartable(items []runsheet.Checkpoint) int {
 	return 0
 }
 
-// moveSelection moves the runsheet selection by d rows; the user now steers it.
+// followOn moves the selection, after the operator's own done or skip of the selected
+// checkpoint id, to the next pending checkpoint below it: never up, never to a finished
+// one. With none below, it stays.
+func (m *Model) followOn(id string) {
+	if m.sheet.RollingBack || id != m.selID {
+		return
+	}
+	items := m.items()
+	for i := m.index() + 1; i >= 1 && i < len(items); i++ {
+		if items[i].State == runsheet.Pending {
+			m.selID = items[i].ID
+			return
+		}
+	}
+}
+
+// moveSelection moves the runsheet selection by d rows.
 func (m *Model) moveSelection(d int) {
 	items := m.items()
 	if len(items) == 0 {
@@ -72,5 +89,4 @@ func (m *Model) moveSelection(d int) {
 	}
 	i := clamp(m.index()+d, 0, len(items)-1)
 	m.selID = items[i].ID
-	m.follow = false
 }

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"errors"
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -53,7 +56,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.deps.Role == Operator {
 		for _, c := range m.sheet.Checkpoints {
 			if c.State == runsheet.Running {
-				m.modal = newConfirm(confirmQuit, "Quit warroom?",
+				m.modal = newConfirm(confirmQuit, "", "Quit warroom?",
 					c.ID+" is still running. The journal keeps it; quitting only closes this screen.")
 				return nil
 			}
@@ -103,12 +106,7 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if key.Matches(msg, k.Rollback) {
-		if m.sheet.RollingBack {
-			return m.applyCmd(runsheet.Transition{Action: runsheet.Resume})
-		}
-		m.modal = newConfirm(confirmRollback, "Roll back the cutover?",
-			"The runsheet switches to the rollback steps of the done checkpoints, last first.")
-		return nil
+		return m.askRollback()
 	}
 	cp, ok := m.selectedCheckpoint()
 	if !ok {
@@ -120,13 +118,67 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Done):
 		return m.applyCmd(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Finish})
 	case key.Matches(msg, k.Reopen):
-		return m.applyCmd(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Reopen})
-	case key.Matches(msg, k.Fail):
-		m.modal = newReason(runsheet.Fail, cp.ID, "Why did "+cp.ID+" fail?")
-	case key.Matches(msg, k.Skip):
-		m.modal = newReason(runsheet.Skip, cp.ID, "Why skip "+cp.ID+"?")
+		if m.refuses(runsheet.Transition{Checkpoint: cp.ID, Action: runsheet.Reopen}) {
+			return nil
+		}
+		m.modal = newConfirm(confirmReopen, cp.ID, "Reopen "+cp.ID+"?",
+			cp.ID+" is "+string(cp.State)+"; reopening makes it pending again (journaled with your name).")
+	case key.Matches(msg, k.Fail), key.Matches(msg, k.Skip):
+		action := runsheet.Fail
+		if key.Matches(msg, k.Skip) {
+			action = runsheet.Skip
+		}
+		// Ask for a reason only for a change that can be made.
+		if m.refuses(runsheet.Transition{Checkpoint: cp.ID, Action: action, Note: "?"}) {
+			return nil
+		}
+		m.modal = newReason(action, cp.ID)
 	}
 	return nil
+}
+
+// askRollback asks before switching the runsheet to its rollback plan, or back to the plan.
+func (m *Model) askRollback() tea.Cmd {
+	if m.sheet.RollingBack {
+		if m.refuses(runsheet.Transition{Action: runsheet.Resume}) {
+			return nil
+		}
+		m.modal = newConfirm(confirmResume, "", "Resume the plan?",
+			"The runsheet leaves rollback mode and shows the plan again.")
+		return nil
+	}
+	if m.refuses(runsheet.Transition{Action: runsheet.Rollback}) {
+		return nil
+	}
+	steps := m.sheet.RollbackSteps()
+	body := "No done checkpoint has a rollback written: the rollback plan is empty."
+	if len(steps) > 0 {
+		body = fmt.Sprintf("The runsheet switches to the rollback plan: %d step(s), last done first, starting with %s.",
+			len(steps), steps[0].ID)
+	}
+	m.modal = newConfirm(confirmRollback, "", "Roll back the cutover?", body)
+	return nil
+}
+
+// refuses reports (and says in the footer) that the runsheet would refuse t, so that no
+// dialog asks for a change that cannot be made. Without a Check, nothing is refused here.
+func (m *Model) refuses(t runsheet.Transition) bool {
+	if m.deps.Check == nil {
+		return false
+	}
+	t.By = m.deps.User
+	var refused *runsheet.Refused
+	if err := m.deps.Check(t); errors.As(err, &refused) {
+		m.setFlash("refused: "+refused.Reason, widgets.LevelCrit)
+		return true
+	}
+	return false
+}
+
+// cancel closes the dialog and says so.
+func (m *Model) cancel() {
+	m.modal = nil
+	m.setFlash("cancelled", widgets.LevelUnknown)
 }
 
 // modalKey gives a key to the open dialog.
@@ -143,26 +195,42 @@ func (m *Model) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.modal = nil
 		}
 		return nil
-	case confirmRollback:
-		// Only a deliberate y rolls back; every way out of a dialog cancels.
-		switch msg.String() {
-		case "y", "Y":
-			m.modal = nil
-			return m.applyCmd(runsheet.Transition{Action: runsheet.Rollback})
-		case "n", "N", "esc", "q", "ctrl+c", "enter":
-			m.modal = nil
+	case confirmRollback, confirmResume, confirmReopen:
+		// Only a deliberate y changes anything; every other key cancels.
+		if s := msg.String(); s != "y" && s != "Y" {
+			m.cancel()
+			return nil
 		}
-		return nil
+		m.modal = nil
+		switch d.kind {
+		case confirmRollback:
+			return m.applyCmd(runsheet.Transition{Action: runsheet.Rollback})
+		case confirmResume:
+			return m.applyCmd(runsheet.Transition{Action: runsheet.Resume})
+		}
+		return m.applyCmd(runsheet.Transition{Checkpoint: d.id, Action: runsheet.Reopen})
 	}
 	switch msg.String() {
 	case "esc":
-		m.modal = nil
+		m.cancel()
 		return nil
 	case "ctrl+c":
 		m.modal = nil
 		return m.quit()
 	case "enter":
 		return m.submit(d)
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	d.err = ""
+	return cmd
+}
+
+// paste gives pasted text (bracketed paste) to the open text dialog.
+func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	d := m.modal
+	if d == nil || (d.kind != reasonPrompt && d.kind != overridePrompt) {
+		return nil
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(msg)

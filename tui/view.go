@@ -10,7 +10,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
@@ -238,15 +237,4 @@ func (m *Model) shownSelection() int {
 		return -1
 	}
 	return m.index()
-}
-
-// rollbackPlan is the done checkpoints, last first: what rolling back has to undo.
-func rollbackPlan(items []runsheet.Checkpoint) []runsheet.Checkpoint {
-	var out []runsheet.Checkpoint
-	for i := len(items) - 1; i >= 0; i-- {
-		if items[i].State == runsheet.Done {
-			out = append(out, items[i])
-		}
-	}
-	return out
 }
