@@ -29,7 +29,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		a.Jobs = append(a.Jobs, job)
 		for _, m := range cfg.Metrics {
 			infos = append(infos, board.Info{Name: m.Name, Kind: datadog.Kind.Name, Group: datadog.Kind.Group, Unit: m.Unit,
-				Interval: job.Interval, Threshold: sources.Threshold{Warn: m.Warn, Crit: m.Crit, Below: m.Below}})
+				Interval: job.Interval, Threshold: sources.Threshold{Warn: m.Warn, Crit: m.Crit, Below: m.Below}, Pin: m.Pin})
 		}
 	}
 	for _, db := range cfg.Databases {
@@ -54,7 +54,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		interval, timeout := pick(h.Interval.D(), cfg.Defaults.Interval.D()), pick(h.Timeout.D(), cfg.Defaults.Timeout.D())
 		a.Jobs = append(a.Jobs, sources.Single(src, interval, timeout))
 		infos = append(infos, board.Info{Name: h.Name, Kind: healthKind(h).Name, Group: healthKind(h).Group, Unit: "ms", Interval: interval,
-			Threshold: sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond)})
+			Threshold: sources.DurationThreshold(h.Latency.Warn.D(), h.Latency.Crit.D(), time.Millisecond), Pin: h.Pin})
 	}
 	more, err := a.buildParity(a.oneShot)
 	return append(infos, more...), err

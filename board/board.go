@@ -20,6 +20,7 @@ type Info struct {
 	Unit      string
 	Interval  time.Duration
 	Threshold sources.Threshold
+	Pin       bool // drawn as a tall chart (config `pin: true`)
 }
 
 // Options tune memory and time. Zero values take the defaults.

@@ -67,6 +67,7 @@ type Metric struct {
 	Warn  *float64 `yaml:"warn"`
 	Crit  *float64 `yaml:"crit"`
 	Below bool     `yaml:"below"` // lower is worse
+	Pin   bool     `yaml:"pin"`   // drawn as a tall chart when there is room
 	Pos   Pos      `yaml:"-"`
 }
 
@@ -116,6 +117,7 @@ type Health struct {
 	Resolver           string                 `yaml:"resolver"` // dns: host:port; default the system resolver
 	Interval           Duration               `yaml:"interval"`
 	Timeout            Duration               `yaml:"timeout"`
+	Pin                bool                   `yaml:"pin"` // drawn as a tall chart when there is room
 	Pos                Pos                    `yaml:"-"`
 }
 

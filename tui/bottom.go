@@ -14,23 +14,54 @@ import (
 	"github.com/warroom-dev/warroom/widgets"
 )
 
-// bottom is the event log, or the details of the selected item when details are open.
-func (m *Model) bottom(w, h int) []string {
+// bottom is the event log, or the details of the selected item when details are open. With
+// withTitle, its first line is the log's title (when the rule above cannot carry it).
+func (m *Model) bottom(w, h int, withTitle bool) []string {
 	if m.detail {
 		return lines(m.detailView(w, h), w, h)
 	}
-	evs := m.snap.Events
+	var out []string
+	if withTitle && h > 1 {
+		out = append(out, fit(m.eventsTitle(), w))
+		h--
+	}
+	evs := m.events()
 	if off := m.eventsOff; off > 0 && off < len(evs) {
 		evs = evs[:len(evs)-off]
 	}
 	if len(evs) > h {
 		evs = evs[len(evs)-h:]
 	}
-	out := make([]widgets.EventLine, len(evs))
+	ls := make([]widgets.EventLine, len(evs))
 	for i, e := range evs {
-		out[i] = eventLine(e)
+		ls[i] = eventLine(e)
 	}
-	return lines(m.styles.EventLog(out, w, h, m.deps.Loc), w, h)
+	return append(out, lines(m.styles.EventLog(ls, w, h, m.deps.Loc), w, h)...)
+}
+
+// eventsTitle is "▌EVENTS · scrolled · 14 newer · G or esc: live", or "EVENTS · live".
+func (m *Model) eventsTitle() string {
+	st := m.styles
+	t := st.Title.Render(" EVENTS")
+	if m.focus == paneEvents {
+		t = st.Accent.Render("▌") + st.Title.Render("EVENTS")
+	}
+	if m.filter != "" {
+		t += st.Muted.Render(" · /" + widgets.Sanitize(m.filter))
+	}
+	if m.eventsOff > 0 {
+		return t + st.Warn.Render(fmt.Sprintf(" · scrolled · %d newer", m.eventsOff)) + st.Muted.Render(" · G or esc: live ")
+	}
+	return t + st.Muted.Render(" · live, newest first ")
+}
+
+// holdEvents keeps a scrolled event log on the same events when new ones arrive.
+func (m *Model) holdEvents() {
+	n := len(m.events())
+	if m.eventsOff > 0 && n > m.eventsN {
+		m.eventsOff = min(m.eventsOff+n-m.eventsN, max(0, n-1))
+	}
+	m.eventsN = n
 }
 
 func eventLine(e board.Event) widgets.EventLine {
@@ -94,8 +125,9 @@ func (m *Model) sourceDetail(s board.SourceState, w, h int) string {
 	out := []string{head}
 	colW := 40
 	cols := max(1, (w-1)/colW)
-	rowsN := max(1, h-1)
-	for r := 0; r < rowsN && r*cols < len(items); r++ {
+	// Column by column, as many rows as the items need (every item shown when they fit).
+	rowsN := min(max(1, h-1), (len(items)+cols-1)/cols)
+	for r := 0; r < rowsN; r++ {
 		var b strings.Builder
 		b.WriteString(" ")
 		for c := 0; c < cols; c++ {
@@ -150,8 +182,11 @@ func (m *Model) footer(w int) string {
 			right += ")"
 		}
 	}
-	if m.deps.Role == Viewer {
+	switch {
+	case m.deps.Role == Viewer:
 		right = "viewer · read-only  " + right
+	case m.deps.ReadOnly:
+		right = "read-only  " + right
 	}
 	right = st.Muted.Render(right + " ")
 	room := w - ansi.StringWidth(right)
@@ -178,7 +213,7 @@ func (m *Model) keysLine(bs []key.Binding) string {
 	for _, k := range bs {
 		h := k.Help()
 		b.WriteString(" ")
-		if m.deps.Role == Viewer && m.keys.mutating(k) {
+		if m.readOnly() && m.keys.mutating(k) {
 			b.WriteString(st.Muted.Strikethrough(true).Render(h.Key + " " + h.Desc))
 		} else {
 			b.WriteString(st.Accent.Render(h.Key) + " " + st.Muted.Render(h.Desc))
@@ -232,21 +267,21 @@ func (m *Model) modalBox() string {
 // helpBox lists every key; a viewer's mutating keys say why they are disabled.
 func (m *Model) helpBox() string {
 	st := m.styles
-	titles := []string{"move", "runsheet", "general"}
+	titles := []string{"move", "charts and filter", "runsheet", "general"}
 	var parts []string
 	for i, group := range m.keys.full() {
 		parts = append(parts, st.Title.Render(titles[i]))
 		for _, k := range group {
 			h := k.Help()
 			line := st.Accent.Render(fmt.Sprintf("%-6s", h.Key)) + " " + h.Desc
-			if m.deps.Role == Viewer && m.keys.mutating(k) {
+			if m.readOnly() && m.keys.mutating(k) {
 				line = st.Muted.Render(fmt.Sprintf("%-6s %s — disabled: this session is read-only", h.Key, h.Desc))
 			}
 			parts = append(parts, line)
 		}
 		parts = append(parts, "")
 	}
-	parts = append(parts, st.Muted.Render("gates: ● held  ◐ holding  ● failing  ○ unknown"),
+	parts = append(parts, st.Muted.Render("gates: ● held  ◐ holding  ✗ failing  ○ unknown"),
 		st.Muted.Render("any key closes this help"))
 	return m.boxStyle().Render(strings.Join(parts, "\n"))
 }

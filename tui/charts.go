@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
@@ -10,11 +11,13 @@ import (
 	"github.com/warroom-dev/warroom/widgets"
 )
 
-// chartRow is one line of the charts pane: a section title or one series of a source.
+// chartRow is one entry of the charts pane: a section title, one series of a source as a
+// sparkline, or a source's main series as a tall chart.
 type chartRow struct {
 	section string // non-empty for a section title
 	source  int    // index into the snapshot's sources
 	series  int    // index into that source's series
+	tall    bool
 }
 
 var sections = []struct{ group, title string }{
@@ -26,13 +29,26 @@ var sections = []struct{ group, title string }{
 // maxSeriesRows is how many series of one source get a row; the rest are summed up.
 const maxSeriesRows = 6
 
-// chartRows lists the charts pane's rows for the current snapshot.
+// pinned reports whether a source is drawn tall when there is room: those marked pin: true,
+// or with none marked, the metrics.
+func pinned(srcs []board.SourceState) func(board.SourceState) bool {
+	for _, s := range srcs {
+		if s.Pin {
+			return func(s board.SourceState) bool { return s.Pin }
+		}
+	}
+	return func(s board.SourceState) bool { return s.Group == "metric" }
+}
+
+// chartRows lists the charts pane's rows for the current snapshot (and filter). Pinned
+// sources are marked tall; whether they are drawn tall depends on the room (tallHeight).
 func (m *Model) chartRows() []chartRow {
 	var rows []chartRow
+	isPinned := pinned(m.snap.Sources)
 	for _, sec := range sections {
 		first := true
 		for i, s := range m.snap.Sources {
-			if s.Group != sec.group {
+			if s.Group != sec.group || !m.shows(s.Name) {
 				continue
 			}
 			if first {
@@ -41,11 +57,37 @@ func (m *Model) chartRows() []chartRow {
 			}
 			n := max(1, min(len(s.Series), maxSeriesRows))
 			for j := 0; j < n; j++ {
-				rows = append(rows, chartRow{source: i, series: j})
+				rows = append(rows, chartRow{source: i, series: j, tall: j == 0 && isPinned(s)})
 			}
 		}
 	}
 	return rows
+}
+
+// tallHeight is the height rule of the charts pane: how many lines each of nTall tall charts
+// gets in a pane of h lines that also holds nRows one-line rows. Tall charts share what the
+// one-line rows leave, up to maxTallHeight each; below widgets.MinTallHeight every chart is
+// a sparkline (0).
+func tallHeight(h, nTall, nRows int) int {
+	if nTall == 0 {
+		return 0
+	}
+	th := min((h-nRows)/nTall, maxTallHeight)
+	if th < widgets.MinTallHeight {
+		return 0
+	}
+	return th
+}
+
+// maxTallHeight bounds one tall chart's height.
+const maxTallHeight = 30
+
+// rowHeight is how many lines a row takes when tall charts are th lines high.
+func (r chartRow) height(th int) int {
+	if r.tall && th > 0 {
+		return th
+	}
+	return 1
 }
 
 // chartsKey is what the charts pane depends on: it is drawn again only when one changes.
@@ -53,23 +95,25 @@ type chartsKey struct {
 	version uint64
 	w, h    int
 	end     time.Time
+	step    time.Duration
 	sel     int
 	focused bool
 	cutover time.Time
+	filter  string
 	styles  *widgets.Styles
 }
 
 // chartsPane draws the charts in w×h cells, scrolled so that the selected row shows. The
-// result is kept until the snapshot, the size, the selection or the newest column changes,
-// so a clock tick costs nothing here.
+// result is kept until the snapshot, the size, the selection, the window or the newest
+// column changes, so a clock tick costs nothing here.
 func (m *Model) chartsPane(w, h int) []string {
 	if h <= 0 {
 		return nil
 	}
 	lay := widgets.NewSparkLayout(w - 1)
-	_, end := m.columns(lay.Spark)
-	key := chartsKey{version: m.snap.Version, w: w, h: h, end: end, sel: m.chartSel,
-		focused: m.focus == paneCharts, cutover: m.sheet.CutoverAt, styles: m.styles}
+	step, end := m.columns(lay.Spark)
+	key := chartsKey{version: m.snap.Version, w: w, h: h, end: end, step: step, sel: m.chartSel,
+		focused: m.focus == paneCharts, cutover: m.sheet.CutoverAt, filter: m.filter, styles: m.styles}
 	if m.chartsCache != nil && m.chartsCacheKey == key {
 		return m.chartsCache
 	}
@@ -79,45 +123,100 @@ func (m *Model) chartsPane(w, h int) []string {
 
 func (m *Model) drawCharts(w, h int, lay widgets.SparkLayout) []string {
 	rows := m.chartRows()
-	m.chartSel = clamp(m.chartSel, 0, len(rows)-1)
-	off := 0
-	if m.chartSel >= h {
-		off = m.chartSel - h + 1
-	}
-	step, end := m.columns(lay.Spark)
-	out := make([]string, 0, h)
-	for i := off; i < len(rows) && len(out) < h; i++ {
-		r := rows[i]
-		if r.section != "" {
-			out = append(out, m.sectionLine(r.section, w, step, lay.Spark, i == 0))
-			continue
-		}
-		mark := " "
-		if i == m.chartSel && m.focus == paneCharts {
-			mark = m.styles.Accent.Render("▌")
-		}
-		out = append(out, mark+m.styles.SparkRow(m.sparkRow(r, lay.Spark, step, end), w-1))
-	}
 	if len(rows) == 0 {
-		out = append(out, fit(m.styles.Muted.Render(" no sources: add metrics, databases or health to the config"), w))
+		msg := " no sources: add metrics, databases or health to the config"
+		if m.filter != "" {
+			msg = " no source matches the filter /" + m.filter
+		}
+		return lines(m.styles.Muted.Render(msg), w, h)
+	}
+	m.chartSel = clamp(m.chartSel, 0, len(rows)-1)
+	nTall := 0
+	for _, r := range rows {
+		if r.tall {
+			nTall++
+		}
+	}
+	th := tallHeight(h, nTall, len(rows)-nTall)
+	first, last := visibleRows(rows, th, m.chartSel, h)
+	out := make([]string, 0, h)
+	for i := first; i < last; i++ {
+		out = append(out, m.drawRow(rows[i], i, w, th, lay)...)
+	}
+	if hidden := len(rows) - last + first; hidden > 0 {
+		more := fmt.Sprintf(" +%d more", hidden)
+		if m.focus == paneCharts {
+			more += " · j/k scroll"
+		} else {
+			more += " · tab, then j/k to scroll"
+		}
+		out = append(out[:min(len(out), h-1)], fit(m.styles.Muted.Render(more), w))
 	}
 	return exact(joinLines(out), w, h)
 }
 
-// columns returns the width of one chart column in wall time (the window over the columns,
-// rounded up to a whole second) and the end of the newest column, aligned to that width so
-// that columns only shift when a whole column of time has passed.
+// visibleRows is the range of rows drawn in h lines so that sel shows, keeping a line for
+// "+N more" when not every row fits.
+func visibleRows(rows []chartRow, th, sel, h int) (first, last int) {
+	total := 0
+	for _, r := range rows {
+		total += r.height(th)
+	}
+	room := h
+	if total > h {
+		room = h - 1
+	}
+	fill := func(first int) int {
+		used, l := 0, first
+		for l < len(rows) && used+rows[l].height(th) <= room {
+			used += rows[l].height(th)
+			l++
+		}
+		return l
+	}
+	last = fill(0)
+	for sel >= last && first < sel {
+		first++
+		last = fill(first)
+	}
+	return first, max(last, min(first+1, len(rows)))
+}
+
+// drawRow draws one row: a section title, a sparkline or a tall chart.
+func (m *Model) drawRow(r chartRow, i, w, th int, lay widgets.SparkLayout) []string {
+	step, end := m.columns(lay.Spark)
+	if r.section != "" {
+		return []string{m.sectionLine(r.section, w, i == 0)}
+	}
+	mark := " "
+	if i == m.chartSel && m.focus == paneCharts {
+		mark = m.styles.Accent.Render("▌")
+	}
+	if r.tall && th > 0 {
+		n := widgets.TallPlotWidth(w - 1)
+		tstep, tend := m.columns(n)
+		c := m.chart(r.source, []int{0}, n, tstep, tend)
+		out := strings.Split(m.styles.TallChart(c, w-1, th, m.deps.Loc), "\n")
+		for k := range out {
+			out[k] = mark + out[k]
+		}
+		return out
+	}
+	return []string{mark + m.styles.SparkRow(m.sparkRow(r, lay.Spark, step, end), w-1)}
+}
+
+// columns returns the width of one chart column in wall time for n columns over the window
+// (a step from steps) and the end of the newest column, aligned to that width so that
+// columns only shift when a whole column of time has passed.
 func (m *Model) columns(n int) (time.Duration, time.Time) {
 	if n <= 0 {
 		return time.Second, m.now
 	}
-	step := (m.deps.Window + time.Duration(n) - 1) / time.Duration(n)
-	step = max(time.Second, (step + time.Second - 1).Truncate(time.Second))
-	end := m.now.Truncate(step).Add(step)
-	return step, end
+	step := niceStep(m.span(), n)
+	return step, m.now.Truncate(step).Add(step)
 }
 
-func (m *Model) sectionLine(title string, w int, step time.Duration, n int, first bool) string {
+func (m *Model) sectionLine(title string, w int, first bool) string {
 	st := m.styles
 	left := st.Title.Render(" " + title)
 	if m.focus == paneCharts && first {
@@ -126,7 +225,7 @@ func (m *Model) sectionLine(title string, w int, step time.Duration, n int, firs
 	if !first {
 		return fit(left, w)
 	}
-	right := short(step*time.Duration(max(n, 1))) + " window"
+	right := m.windowLabel() + "  [ ] change"
 	if c := m.sheet.CutoverAt; !c.IsZero() {
 		right += " · │ cutover " + c.In(m.deps.Loc).Format("15:04")
 	}
@@ -189,13 +288,23 @@ func (m *Model) annotate(row *widgets.SparkRow, src board.SourceState, view *boa
 	}
 }
 
+// medians are the series' medians over the window before the cutover and since it; ok is
+// false before there is an after.
+func (m *Model) medians(view *board.SeriesView) (before, after float64, ok bool) {
+	c := m.sheet.CutoverAt
+	if c.IsZero() || view == nil {
+		return 0, 0, false
+	}
+	before, _, nb := view.Quantiles(c.Add(-m.span()), c)
+	after, _, na := view.Quantiles(c, m.now.Add(time.Second))
+	return before, after, nb > 0 && na > 0
+}
+
 // verdict compares the median after the cutover with the median of the window before it:
 // "▼18% after", green when it got better.
 func (m *Model) verdict(below bool, view *board.SeriesView) (string, widgets.Level) {
-	c := m.sheet.CutoverAt
-	before, _, nb := view.Quantiles(c.Add(-m.deps.Window), c)
-	after, _, na := view.Quantiles(c, m.now.Add(time.Second))
-	if nb == 0 || na == 0 || before == 0 {
+	before, after, ok := m.medians(view)
+	if !ok || before == 0 {
 		return "", widgets.LevelUnknown
 	}
 	change := (after - before) / math.Abs(before) * 100

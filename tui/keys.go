@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 // disabled with the reason, so nobody wonders why nothing happens.
 type keyMap struct {
 	Tab, Up, Down, Top, Bottom, Detail, Help, Quit key.Binding
+	Zoom, Narrow, Widen, Filter, Back              key.Binding
 	Start, Done, Fail, Skip, Reopen, Rollback      key.Binding
 }
 
@@ -18,16 +19,21 @@ func newKeyMap() keyMap {
 		Up:       b("k/↑", "up", "k", "up"),
 		Down:     b("j/↓", "down", "j", "down"),
 		Top:      b("g", "first", "g", "home"),
-		Bottom:   b("G", "last", "G", "end"),
+		Bottom:   b("G", "last · events: back to live", "G", "end"),
 		Detail:   b("i", "details", "i", "space"),
+		Zoom:     b("z", "zoom the source", "z"),
+		Narrow:   b("[", "narrower window", "["),
+		Widen:    b("]", "wider window", "]"),
+		Filter:   b("/", "filter", "/"),
+		Back:     b("esc", "back: typing, zoom, filter, scrolled log", "esc"),
 		Help:     b("?", "help", "?"),
 		Quit:     b("q", "quit", "q", "ctrl+c"),
 		Start:    b("s", "start", "s", "enter"),
 		Done:     b("d", "done", "d"),
-		Fail:     b("f", "fail", "f"),
-		Skip:     b("x", "skip", "x"),
-		Reopen:   b("u", "reopen", "u"),
-		Rollback: b("R", "rollback mode", "R"),
+		Fail:     b("f", "fail (asks why)", "f"),
+		Skip:     b("x", "skip (asks why)", "x"),
+		Reopen:   b("u", "reopen (asks y/n)", "u"),
+		Rollback: b("R", "rollback mode (asks y/n)", "R"),
 	}
 }
 
@@ -43,19 +49,26 @@ func (k keyMap) mutating(b key.Binding) bool {
 
 // short returns the keys of the focused pane, for the footer.
 func (k keyMap) short(f pane) []key.Binding {
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
 	switch f {
 	case paneRunsheet:
-		return []key.Binding{k.Tab, k.Down, k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Detail, k.Help, k.Quit}
+		return []key.Binding{k.Tab, k.Down, k.Start, k.Done, short(k.Fail, "fail"), short(k.Skip, "skip"),
+			short(k.Reopen, "reopen"), k.Filter, k.Detail, k.Help, k.Quit}
 	case paneCharts:
-		return []key.Binding{k.Tab, k.Down, k.Detail, k.Help, k.Quit}
+		return []key.Binding{k.Tab, k.Down, short(k.Zoom, "zoom"), short(k.Narrow, "narrower"),
+			short(k.Widen, "wider"), k.Filter, k.Detail, k.Help, k.Quit}
 	}
-	return []key.Binding{k.Tab, k.Down, k.Help, k.Quit}
+	return []key.Binding{k.Tab, short(k.Down, "older"), short(k.Bottom, "live"), k.Filter, k.Help, k.Quit}
 }
 
 // full returns every key, grouped, for the help screen.
 func (k keyMap) full() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Tab, k.Up, k.Down, k.Top, k.Bottom, k.Detail},
+		{k.Zoom, k.Narrow, k.Widen, k.Filter, k.Back},
 		{k.Start, k.Done, k.Fail, k.Skip, k.Reopen, k.Rollback},
 		{k.Help, k.Quit},
 	}

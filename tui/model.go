@@ -50,7 +50,13 @@ type Deps struct {
 	Now      func() time.Time
 	Loc      *time.Location // local time zone for the clock; default time.Local
 	NoColor  bool           // NO_COLOR: no colours, glyphs only
+	// ReadOnly makes the whole session read-only whatever its role (a replay): the
+	// mutating keys are struck through, as for a viewer, and never reach Apply.
+	ReadOnly bool
 }
+
+// readOnly reports whether this session may not change checkpoints.
+func (m *Model) readOnly() bool { return m.deps.Role == Viewer || m.deps.ReadOnly }
 
 type pane int
 
@@ -80,7 +86,13 @@ type Model struct {
 	selID     string // the selected checkpoint
 	pending   bool   // a transition is being recorded
 	chartSel  int    // charts row
-	eventsOff int    // events scroll from newest
+	eventsOff int    // events scrolled back: how many newer events are not shown
+	eventsN   int    // events shown as of the last frame, to keep a scrolled log still
+	win       int    // index into windows: the chart window
+	opened    time.Time
+	zoom      string // the zoomed source's name; "" when none
+	filter    string // the filter: a case-insensitive substring; "" for none
+	filtering bool   // the filter is being typed
 	detail    bool
 	help      bool
 	modal     *modal
@@ -108,7 +120,7 @@ func New(d Deps) *Model {
 	if d.Window <= 0 {
 		d.Window = time.Hour
 	}
-	m := &Model{deps: d, keys: newKeyMap(), dark: true}
+	m := &Model{deps: d, keys: newKeyMap(), dark: true, win: windowIndex(d.Window), opened: d.Now()}
 	m.styles = widgets.NewStyles(widgets.Dark(), d.NoColor)
 	m.sub = d.Board.Subscribe()
 	m.refresh()
@@ -179,6 +191,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		select {
 		case <-m.sub.C(): // a new board version since the last frame
 			m.snap = m.deps.Board.Snapshot()
+			m.holdEvents()
 		default:
 		}
 		// Elapsed time, forecast and gate holds move with the clock, not only with new data.

@@ -3,12 +3,23 @@ package tui
 import "github.com/warroom-dev/warroom/runsheet"
 
 // items is the runsheet as the pane shows it: the plan, or while rolling back the rollback
-// plan (runsheet.View.RollbackSteps). Keys act on what is shown.
+// plan (runsheet.View.RollbackSteps); with a filter, only the checkpoints it keeps. Keys act
+// on what is shown.
 func (m *Model) items() []runsheet.Checkpoint {
+	items := m.sheet.Checkpoints
 	if m.sheet.RollingBack {
-		return m.sheet.RollbackSteps()
+		items = m.sheet.RollbackSteps()
 	}
-	return m.sheet.Checkpoints
+	if m.filter == "" {
+		return items
+	}
+	shown := make([]runsheet.Checkpoint, 0, len(items))
+	for _, c := range items {
+		if m.shows(c.ID, c.Title) {
+			shown = append(shown, c)
+		}
+	}
+	return shown
 }
 
 // index is the position of the selected checkpoint among the shown items, -1 if none.

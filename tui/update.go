@@ -23,12 +23,25 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.help = false
 		return nil
 	}
+	if m.filtering {
+		return m.filterKey(msg)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help = true
+	case key.Matches(msg, k.Back):
+		m.back()
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+	case key.Matches(msg, k.Widen):
+		m.widen(1)
+	case key.Matches(msg, k.Narrow):
+		m.widen(-1)
+	case key.Matches(msg, k.Zoom):
+		m.toggleZoom()
 	case key.Matches(msg, k.Tab):
 		if msg.String() == "shift+tab" {
 			m.focus = (m.focus + paneCount - 1) % paneCount
@@ -97,8 +110,12 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 	if len(b.Keys()) == 0 {
 		return nil
 	}
-	if m.deps.Role == Viewer {
-		m.setFlash("read-only session: viewers cannot change checkpoints — ask an operator", widgets.LevelWarn)
+	if m.readOnly() {
+		why := "read-only session: viewers cannot change checkpoints — ask an operator"
+		if m.deps.ReadOnly {
+			why = "read-only: checkpoints cannot be changed here"
+		}
+		m.setFlash(why, widgets.LevelWarn)
 		return nil
 	}
 	if m.pending {

@@ -35,9 +35,9 @@ func (m *Model) render() string {
 	}
 	out = append(out, m.body(l)...)
 	if l.rules {
-		out = append(out, m.rule(l.width, ""))
+		out = append(out, m.rule(l.width, m.eventsTitle()))
 	}
-	out = append(out, m.bottom(l.width, l.eventsH)...)
+	out = append(out, m.bottom(l.width, l.eventsH, !l.rules && (m.focus == paneEvents || m.eventsOff > 0))...)
 	if l.rules {
 		out = append(out, m.rule(l.width, ""))
 	}
@@ -59,14 +59,28 @@ func (m *Model) render() string {
 	return strings.Join(out, "\n")
 }
 
+// rule is a horizontal line across w cells, with a title at its start when mid is set.
 func (m *Model) rule(w int, mid string) string {
-	return m.styles.Border.Render(strings.Repeat("─", max(w, 0)))
+	if mid == "" {
+		return m.styles.Border.Render(strings.Repeat("─", max(w, 0)))
+	}
+	mid = ansi.Truncate(mid, max(w-4, 0), "…")
+	return m.styles.Border.Render("─") + mid + m.styles.Border.Render(" "+strings.Repeat("─", max(w-ansi.StringWidth(mid)-2, 0)))
 }
 
 // body is the charts and runsheet panes, side by side or stacked.
 func (m *Model) body(l layout) []string {
+	zoom := m.zoomed() >= 0
+	if zoom && !l.side {
+		return m.zoomPane(l.width, l.bodyH) // too narrow for the runsheet beside it
+	}
 	if l.side {
-		charts := m.chartsPane(l.chartsW, l.bodyH)
+		var charts []string
+		if zoom {
+			charts = m.zoomPane(l.chartsW, l.bodyH)
+		} else {
+			charts = m.chartsPane(l.chartsW, l.bodyH)
+		}
 		sheet := m.sheetPane(l.sheetW, l.bodyH)
 		sep := m.styles.Border.Render("│")
 		out := make([]string, l.bodyH)
@@ -79,6 +93,8 @@ func (m *Model) body(l layout) []string {
 }
 
 // header answers: where are we in the window, will we finish in time, is anything on fire.
+// The status counts always stay whole; as the width shrinks the clock goes first, then the
+// timing loses its forecast and cutover parts, then the title is cut.
 func (m *Model) header(w int) string {
 	st := m.styles
 	title := st.Title.Render(" warroom") + st.Muted.Render(" · ") + st.Text.Render(widgets.Sanitize(m.deps.Title))
@@ -87,16 +103,25 @@ func (m *Model) header(w int) string {
 	if _, off := now.Zone(); off == 0 {
 		clock = m.now.UTC().Format("15:04:05") + " UTC"
 	}
-	timing, summary := m.timing(), m.summary()
-	clockPart := st.Text.Render(clock)
-	// Most important first: the summary and the timing stay; the clock goes first, then the
-	// title is cut.
-	parts := []string{title, clockPart, timing, summary}
-	if widths(parts)+3*3 > w {
-		parts = []string{title, timing, summary}
+	summary := m.summary()
+	if m.filter != "" || m.filtering {
+		f := "/" + widgets.Sanitize(m.filter)
+		if m.filtering {
+			f += "▏"
+		}
+		summary = st.Accent.Render("filter "+f) + "  " + summary
 	}
-	if timing == "" {
-		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
+	var parts []string
+	for _, detail := range []int{2, 1, 0} {
+		timing := m.timing(detail)
+		parts = slices.DeleteFunc([]string{title, st.Text.Render(clock), timing, summary}, func(p string) bool { return p == "" })
+		if widths(parts)+3*len(parts) <= w {
+			break
+		}
+		parts = slices.Delete(parts, 1, 2) // the clock
+		if widths(parts)+2*len(parts) <= w {
+			break
+		}
 	}
 	if room := w - widths(parts[1:]) - 2*len(parts); widths(parts[:1]) > room {
 		parts[0] = fit(title, max(room, 8))
@@ -124,8 +149,9 @@ func spread(parts []string, w int) string {
 	return fit(strings.Join(parts, strings.Repeat(" ", gap)), w)
 }
 
-// timing is "T+1:12 of 4:30 · forecast 3:58 (32m early) · cutover +0:12".
-func (m *Model) timing() string {
+// timing is "T+1:12 of 4:30 · forecast 3:58 (32m early) · cutover +0:12" at detail 2;
+// detail 1 leaves out the cutover, 0 the forecast too.
+func (m *Model) timing(detail int) string {
 	v, st := m.sheet, m.styles
 	if v.Started.IsZero() {
 		if v.Window > 0 {
@@ -139,7 +165,7 @@ func (m *Model) timing() string {
 		s += " of " + hms(v.Window)
 	}
 	out := st.Text.Render(s)
-	if v.Forecast > 0 {
+	if v.Forecast > 0 && detail >= 1 {
 		f := "forecast " + hms(v.Forecast)
 		style := st.Text
 		if v.Window > 0 {
@@ -155,7 +181,7 @@ func (m *Model) timing() string {
 		}
 		out += st.Muted.Render(" · ") + style.Render(f)
 	}
-	if !v.CutoverAt.IsZero() {
+	if !v.CutoverAt.IsZero() && detail >= 2 {
 		out += st.Muted.Render(" · ") + st.Accent.Render("cutover +"+hms(m.now.Sub(v.CutoverAt)))
 	}
 	if v.RollingBack {

@@ -216,10 +216,7 @@ func gateLook(g runsheet.Gate, noColor bool) (string, paintID, string) {
 	case runsheet.Amber:
 		return "◐", pWarn, formatHold(g.Held, g.Hold)
 	case runsheet.Red:
-		if noColor {
-			return "✗", pCritBold, ""
-		}
-		return "●", pCritBold, ""
+		return "✗", pCritBold, "" // a glyph of its own: readable without colour
 	case runsheet.Grey:
 		return "○", pMuted, ""
 	}

@@ -17,7 +17,7 @@ type SparkRow struct {
 	// neither set, columns are drawn in the accent colour.
 	Warn, Crit *float64
 	Below      bool  // lower is worse
-	CutoverCol int   // index into Buckets of the cutover moment; -1 for none
+	CutoverCol int   // index into Buckets of the column holding the cutover; -1 for none
 	Level      Level // the source's verdict: colours the glyph and the value
 	Stale      bool  // the source stopped answering: the whole row muted, ◌ for the glyph
 	Planned    bool  // in a planned state (maintenance, quiet): chart and value muted
@@ -71,8 +71,8 @@ func NewSparkLayout(width int) SparkLayout {
 }
 
 // SparkRow renders one chart row in exactly width cells: label, the chart (one cell per
-// bucket, ▁…█ scaled to the window's min..max of bucket averages, · for a gap, │ at the
-// cutover column), then the level glyph, the latest value, the window's min and max, and the
+// bucket, ▁…█ of the bucket's worst point scaled to the window's range of them, · for a gap,
+// │ in a cell of its own before the cutover's column), then the level glyph, the latest value, the window's min and max, and the
 // note. With more buckets than columns the newest are shown; with fewer, the chart is
 // right-aligned so the newest column is always the last.
 func (st *Styles) SparkRow(r SparkRow, width int) string {

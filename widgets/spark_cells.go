@@ -12,37 +12,54 @@ const (
 	cutoverCell = "│"
 )
 
-// spark writes the chart: n cells, right-aligned (the line merges runs of one paint).
+// spark writes the chart: n cells, right-aligned (the line merges runs of one paint). Each
+// bar is its column's worst point (the maximum, or the minimum when lower is worse), so a
+// spike inside a column is never averaged away; the cutover marker takes a cell of its own
+// before the column that holds it, so it never hides that column's bar.
 func (st *Styles) spark(ln *line, r SparkRow, n int) {
 	bs, cut := r.Buckets, r.CutoverCol
-	if len(bs) > n {
-		skip := len(bs) - n
+	d := n
+	marker := cut >= 0 && cut < len(bs) && cut >= len(bs)-(n-1)
+	if marker {
+		d = n - 1
+	}
+	if len(bs) > d {
+		skip := len(bs) - d
 		bs, cut = bs[skip:], cut-skip
 	}
-	if cut < 0 || cut >= len(bs) {
-		cut = -1
+	used := len(bs)
+	if marker {
+		used++
 	}
-	ln.space(n - len(bs))
-	lo, hi := avgRange(bs)
+	ln.space(n - used)
+	lo, hi := worstRange(bs, r.Below)
 	thr := thresholds{warn: r.Warn, crit: r.Crit, below: r.Below}
 	for i, b := range bs {
-		cell, p := st.bar(b, lo, hi, thr, r.Stale)
-		if r.Planned && !r.Stale {
-			p = pMuted
-		}
-		if i == cut {
-			cell, p = cutoverCell, pCutover
+		if marker && i == cut {
+			p := pCutover
 			if r.Stale {
 				p = pStale
 			}
+			ln.raw(p, cutoverCell, 1)
+		}
+		cell, p := st.bar(b, worstOf(b, r.Below), lo, hi, thr, r.Stale)
+		if r.Planned && !r.Stale {
+			p = pMuted
 		}
 		ln.raw(p, cell, 1)
 	}
 }
 
-// bar is one bucket's cell and paint.
-func (st *Styles) bar(b board.Bucket, lo, hi float64, thr thresholds, stale bool) (string, paintID) {
-	if b.N == 0 || math.IsNaN(b.Avg) || math.IsInf(b.Avg, 0) {
+func worstOf(b board.Bucket, below bool) float64 {
+	if below {
+		return b.Min
+	}
+	return b.Max
+}
+
+// bar is one bucket's cell (its height v on the scale lo..hi) and paint.
+func (st *Styles) bar(b board.Bucket, v, lo, hi float64, thr thresholds, stale bool) (string, paintID) {
+	if !valid(b) {
 		if stale {
 			return gapCell, pStale
 		}
@@ -50,7 +67,7 @@ func (st *Styles) bar(b board.Bucket, lo, hi float64, thr thresholds, stale bool
 	}
 	idx := 0
 	if hi > lo {
-		idx = int((b.Avg-lo)/(hi-lo)*7 + 0.5)
+		idx = int((v-lo)/(hi-lo)*7 + 0.5)
 		idx = clampInt(idx, 0, 7)
 	}
 	if stale {
@@ -63,15 +80,16 @@ func (st *Styles) bar(b board.Bucket, lo, hi float64, thr thresholds, stale bool
 // wobbles by a few percent is drawn as the nearly flat line it is, not as full-height noise.
 const minSpan = 0.1
 
-// avgRange is the chart's vertical scale: the min and max of the bucket averages, widened
-// around their middle to at least minSpan of their magnitude.
-func avgRange(bs []board.Bucket) (lo, hi float64) {
+// worstRange is a sparkline's vertical scale: the min and max of the columns' worst points,
+// widened around their middle to at least minSpan of their magnitude.
+func worstRange(bs []board.Bucket, below bool) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, b := range bs {
-		if b.N == 0 || math.IsNaN(b.Avg) || math.IsInf(b.Avg, 0) {
+		if !valid(b) {
 			continue
 		}
-		lo, hi = min(lo, b.Avg), max(hi, b.Avg)
+		v := worstOf(b, below)
+		lo, hi = min(lo, v), max(hi, v)
 	}
 	if span := minSpan * math.Max(math.Abs(lo), math.Abs(hi)); hi > lo && hi-lo < span {
 		mid := lo/2 + hi/2

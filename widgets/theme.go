@@ -134,6 +134,8 @@ const (
 	pStale
 	pStrike
 	pCutover
+	pWarnLine // a tall chart's warn threshold line: faint
+	pCritLine
 	numPaints
 )
 
@@ -192,6 +194,8 @@ func NewStyles(t Theme, noColor bool) *Styles {
 		pStale:    st.Stale,
 		pStrike:   st.Muted.Strikethrough(true),
 		pCutover:  fg(t.Accent).Bold(true),
+		pWarnLine: fg(t.Warn).Faint(true),
+		pCritLine: fg(t.Crit).Faint(true),
 	}
 	for i, s := range roles {
 		st.paints[i] = paintOf(s)

@@ -157,18 +157,20 @@ func TestGapsRenderAsGaps(t *testing.T) {
 	}
 }
 
-func TestCutoverMarkerSitsAtItsColumn(t *testing.T) {
+// The cutover marker takes a cell of its own just before the column holding the cutover:
+// that column's bar (the spike, often) is drawn right after it, never replaced.
+func TestCutoverMarkerSitsBesideItsColumn(t *testing.T) {
 	st := NewStyles(Light(), true)
 	lay := NewSparkLayout(100)
 	n := lay.Spark
 	for _, tc := range []struct {
-		buckets, cut, want int // want: the cell index, -1 for no marker
+		buckets, cut, want int // want: the marker's cell index, -1 for no marker
 	}{
-		{n, 7, 7},
-		{n + 10, 17, 7},   // more buckets than fit: the oldest ten are cut off
+		{n, 7, 6},         // the oldest column makes room for the marker
+		{n + 10, 17, 6},   // more buckets than fit: the oldest eleven are cut off
 		{n + 10, 5, -1},   // the cutover scrolled out of the window
-		{n - 4, 0, 4},     // fewer buckets: right-aligned
-		{n, n - 1, n - 1}, // the newest column
+		{n - 4, 0, 3},     // fewer buckets: right-aligned
+		{n, n - 1, n - 2}, // the newest column
 		{n, -1, -1},       // none
 		{n, n + 3, -1},    // out of range
 	} {
@@ -183,6 +185,24 @@ func TestCutoverMarkerSitsAtItsColumn(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%d buckets, cutover %d: marker at %d, want %d", tc.buckets, tc.cut, got, tc.want)
 		}
+		if got >= 0 && (got+1 >= len(cells) || !strings.ContainsAny(cells[got+1], "▁▂▃▄▅▆▇█")) {
+			t.Errorf("%d buckets, cutover %d: the cutover column's bar is not drawn after the marker", tc.buckets, tc.cut)
+		}
+	}
+}
+
+// A one-sample spike inside a wide column still reaches the top of the sparkline.
+func TestSparkShowsTheColumnsWorstPoint(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	lay := NewSparkLayout(100)
+	bs := make([]board.Bucket, lay.Spark)
+	for i := range bs {
+		bs[i] = board.Bucket{Min: 400, Max: 420, Avg: 410, N: 240}
+	}
+	bs[30] = board.Bucket{Min: 400, Max: 1600, Avg: 415, N: 240} // one 1.6 s point among 240
+	cells := sparkCells(t, st.SparkRow(SparkRow{Label: "x", Buckets: bs, CutoverCol: -1}, 100), lay)
+	if cells[30] != "█" {
+		t.Fatalf("the spike's column is drawn %q, want a full bar", cells[30])
 	}
 }
 

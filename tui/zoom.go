@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/widgets"
+)
+
+// zoomed is the index of the zoomed source, or -1.
+func (m *Model) zoomed() int {
+	if m.zoom == "" {
+		return -1
+	}
+	for i, s := range m.snap.Sources {
+		if s.Name == m.zoom && m.shows(s.Name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// toggleZoom opens the selected source over the charts pane, or closes the zoom.
+func (m *Model) toggleZoom() {
+	if m.zoom != "" {
+		m.zoom = ""
+		return
+	}
+	rows := m.chartRows()
+	if m.focus != paneCharts || m.chartSel >= len(rows) || rows[m.chartSel].section != "" {
+		m.setFlash("z zooms the selected source: tab to the charts, then j/k to pick one", widgets.LevelUnknown)
+		return
+	}
+	m.zoom = m.snap.Sources[rows[m.chartSel].source].Name
+}
+
+// zoomPane draws the zoomed source in w×h cells.
+func (m *Model) zoomPane(w, h int) []string {
+	i := m.zoomed()
+	if i < 0 {
+		return lines(m.styles.Muted.Render(" the zoomed source is gone (filtered out?) · esc returns"), w, h)
+	}
+	src := m.snap.Sources[i]
+	n := widgets.TallPlotWidth(w)
+	step, end := m.columns(n)
+	idx := make([]int, max(1, min(len(src.Series), widgets.MaxZoomSeries)))
+	for k := range idx {
+		idx[k] = k
+	}
+	z := widgets.Zoom{Chart: m.chart(i, idx, n, step, end), Facts: readableFacts(src),
+		HeadLevel: widgets.Level(src.Effective())}
+	z.Head = " " + src.Name + " · " + src.Kind + " · " + src.Effective().String()
+	if !src.LastSuccess.IsZero() {
+		z.Head += " · last answer " + src.LastSuccess.In(m.deps.Loc).Format("15:04:05")
+	}
+	if src.Stale {
+		z.Head += " · stale"
+	}
+	z.Head += " · " + m.windowLabel() + " · esc returns"
+	return exact(m.styles.Zoom(z, w, h, m.deps.Loc), w, h)
+}
+
+// factOrder puts the facts people look for first, per kind; the rest follow by name.
+var factOrder = []string{"error", "last_error", "status_code", "latency_ms", "phases_ms", "served_by",
+	"tls_days_left", "answers", "matched", "ttl_s", "role", "read_only", "expect", "lag_s", "lag_source",
+	"io_running", "sql_running", "stray_writes", "errant_gtids", "dialect", "version", "query", "points",
+	"last_point_at", "series_count", "rate_limit_remaining"}
+
+// readableFacts turns a source's facts (and its error and before/after) into words.
+func readableFacts(s board.SourceState) []widgets.Fact {
+	keys := make([]string, 0, len(s.Facts))
+	for k := range s.Facts {
+		keys = append(keys, k)
+	}
+	rank := func(k string) int {
+		if i := slices.Index(factOrder, k); i >= 0 {
+			return i
+		}
+		return len(factOrder)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if ra, rb := rank(keys[a]), rank(keys[b]); ra != rb {
+			return ra < rb
+		}
+		return keys[a] < keys[b]
+	})
+	var out []widgets.Fact
+	if s.Error != "" && s.Facts["error"] == nil {
+		out = append(out, widgets.Fact{Name: "error", Value: s.Error})
+	}
+	if s.Detail != "" {
+		out = append(out, widgets.Fact{Name: "now", Value: s.Detail})
+	}
+	for _, k := range keys {
+		out = append(out, widgets.Fact{Name: factName(k), Value: factValue(k, s.Facts[k])})
+	}
+	return out
+}
+
+// factName is a fact's key in words: "lag_source" → "lag source", "phases_ms" → "phases".
+func factName(k string) string {
+	for _, suf := range []string{"_ms", "_s"} {
+		k = strings.TrimSuffix(k, suf)
+	}
+	return strings.ReplaceAll(k, "_", " ")
+}
+
+// factValue is a fact's value in words, with the unit its key names.
+func factValue(k string, v any) string {
+	unit := ""
+	switch {
+	case strings.HasSuffix(k, "_ms"):
+		unit = "ms"
+	case strings.HasSuffix(k, "_s"):
+		unit = "s"
+	}
+	switch x := v.(type) {
+	case nil:
+		return "–"
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case float64:
+		if unit != "" {
+			return widgets.FormatValue(x, unit)
+		}
+		return fmt.Sprintf("%.4g", x)
+	case int:
+		return factValue(k, float64(x))
+	case int64:
+		return factValue(k, float64(x))
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = factValue("", e)
+		}
+		return strings.Join(parts, ", ")
+	case []string:
+		return strings.Join(x, ", ")
+	case map[string]any:
+		return factMap(k, unit, x)
+	case map[string]float64:
+		m := make(map[string]any, len(x))
+		for kk, vv := range x {
+			m[kk] = vv
+		}
+		return factMap(k, unit, m)
+	case string:
+		if x == "" {
+			return "–"
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+// factMap is a map fact: "dns 2 ms · connect 5 ms", or shares as "aws-1 70% · aws-2 30%".
+func factMap(k, unit string, x map[string]any) string {
+	keys := make([]string, 0, len(x))
+	for kk := range x {
+		keys = append(keys, kk)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, kk := range keys {
+		val := x[kk]
+		if f, ok := val.(float64); ok && k == "served_by" && f <= 1 {
+			parts[i] = fmt.Sprintf("%s %.0f%%", kk, f*100)
+			continue
+		}
+		if f, ok := val.(float64); ok && unit != "" {
+			parts[i] = kk + " " + widgets.FormatValue(f, unit)
+			continue
+		}
+		parts[i] = kk + " " + factValue(kk, val)
+	}
+	return strings.Join(parts, " · ")
+}
