@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
@@ -19,15 +21,15 @@ func (e *env) feedAt(t time.Time) {
 	}
 }
 
-// BenchmarkView renders a full 200×60 frame with 40 series and 30 checkpoints, the target
-// in docs/performance.md being under 1 ms.
+// BenchmarkView renders a full 200×60 frame with 40 series (4 of them pinned: tall charts)
+// and 30 checkpoints, the target in docs/performance.md being under 1 ms.
 func BenchmarkView(b *testing.B) {
 	var cps []config.Checkpoint
 	for i := 0; i < 30; i++ {
 		cps = append(cps, config.Checkpoint{ID: fmt.Sprintf("step-%02d", i), Title: fmt.Sprintf("Step number %d of the plan", i),
 			Owner: "dba", Planned: config.Duration(5 * time.Minute)})
 	}
-	e := newEnv(b, cps, 39) // 39 + old-primary = 40 series
+	e := newEnvPinned(b, cps, 39, 4) // 39 + old-primary = 40 series, 4 drawn tall
 	now := time.Now()
 	// An hour of points at 5 s for every series.
 	for k := 720; k >= 0; k-- {
@@ -37,6 +39,9 @@ func BenchmarkView(b *testing.B) {
 	defer m.Close()
 	m.deps.Window = time.Hour
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	if n := strings.Count(ansi.Strip(m.render()), "┤"); n < 8 {
+		b.Fatalf("expected 4 tall charts (2 y-axis labels each), found %d labels", n)
+	}
 	b.Run("full", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {

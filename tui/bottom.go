@@ -36,7 +36,7 @@ func (m *Model) bottom(w, h int, withTitle bool) []string {
 	for i, e := range evs {
 		ls[i] = eventLine(e)
 	}
-	return append(out, lines(m.styles.EventLog(ls, w, h, m.deps.Loc), w, h)...)
+	return append(out, exact(m.styles.EventLog(ls, w, h, m.deps.Loc), w, h)...)
 }
 
 // eventsTitle is "▌EVENTS · scrolled · 14 newer · G or esc: live", or "EVENTS · live".
@@ -206,8 +206,17 @@ func (m *Model) footer(w int) string {
 }
 
 // keysLine renders bindings as "tab focus  j/↓ down  …"; a viewer's mutating keys are struck
-// and marked so they read as present but disabled.
+// and marked so they read as present but disabled. The result is kept per pane, count and
+// role until the styles change.
 func (m *Model) keysLine(bs []key.Binding) string {
+	m.dashes(0) // resets the caches when the styles changed
+	ck := fmt.Sprint(m.focus, len(bs), m.readOnly())
+	if s, ok := m.keysCache[ck]; ok {
+		return s
+	}
+	if m.keysCache == nil || len(m.keysCache) > 64 {
+		m.keysCache = map[string]string{}
+	}
 	st := m.styles
 	var b strings.Builder
 	for _, k := range bs {
@@ -220,7 +229,8 @@ func (m *Model) keysLine(bs []key.Binding) string {
 		}
 		b.WriteString(" ")
 	}
-	return b.String()
+	m.keysCache[ck] = b.String()
+	return m.keysCache[ck]
 }
 
 // overlay draws box over the middle of the screen lines.

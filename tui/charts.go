@@ -66,17 +66,20 @@ func (m *Model) chartRows() []chartRow {
 
 // tallHeight is the height rule of the charts pane: how many lines each of nTall tall charts
 // gets in a pane of h lines that also holds nRows one-line rows. Tall charts share what the
-// one-line rows leave, up to maxTallHeight each; below widgets.MinTallHeight every chart is
-// a sparkline (0).
+// one-line rows leave, up to maxTallHeight each. When that is less than
+// widgets.MinTallHeight, the tall charts take three fifths of the pane and the one-line rows
+// scroll ("+N more"); when even that is too little, every chart is a sparkline (0).
 func tallHeight(h, nTall, nRows int) int {
-	if nTall == 0 {
+	if nTall == 0 || h <= 0 {
 		return 0
 	}
-	th := min((h-nRows)/nTall, maxTallHeight)
-	if th < widgets.MinTallHeight {
-		return 0
+	if th := (h - nRows) / nTall; th >= widgets.MinTallHeight {
+		return min(th, maxTallHeight)
 	}
-	return th
+	if th := h * 3 / 5 / nTall; th >= widgets.MinTallHeight {
+		return th
+	}
+	return 0
 }
 
 // maxTallHeight bounds one tall chart's height.

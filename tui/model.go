@@ -101,6 +101,9 @@ type Model struct {
 
 	chartsCache    []string
 	chartsCacheKey chartsKey
+	ruleCache      map[int]string // rendered rules by width, for ruleStyles
+	ruleStyles     *widgets.Styles
+	keysCache      map[string]string // the footer's keys by pane and count, for ruleStyles
 }
 
 type flash struct {

@@ -37,6 +37,11 @@ type env struct {
 }
 
 func newEnv(t testing.TB, cps []config.Checkpoint, nSources int) *env {
+	return newEnvPinned(t, cps, nSources, 0)
+}
+
+// newEnvPinned is newEnv with the first pinned sources marked pin: true.
+func newEnvPinned(t testing.TB, cps []config.Checkpoint, nSources, pinned int) *env {
 	t.Helper()
 	return newEnvAt(t, cps, nSources, nil)
 }
@@ -49,7 +54,7 @@ func newEnvAt(t testing.TB, cps []config.Checkpoint, nSources int, now func() ti
 	for i := 0; i < nSources; i++ {
 		infos = append(infos, board.Info{Name: fmt.Sprintf("src-%02d", i), Kind: "demo",
 			Group: groups[i%3], Unit: "ms", Interval: time.Second,
-			Threshold: sources.Threshold{Warn: sources.Float(800), Crit: sources.Float(1500)}})
+			Threshold: sources.Threshold{Warn: sources.Float(800), Crit: sources.Float(1500)}, Pin: i < pinned})
 	}
 	infos = append(infos, board.Info{Name: "old-primary", Kind: "demo", Group: "db", Interval: time.Second})
 	b := board.New(infos, board.Options{})
@@ -71,6 +76,11 @@ func (e *env) deps(role Role) Deps {
 			e.applies.Add(1)
 			return e.sheet.Apply(ctx, t)
 		}}
+}
+
+// feedOne ingests one point of v into source name at t.
+func (e *env) feedOne(name string, v float64, t time.Time) {
+	e.board.Ingest(name, sources.Result{Status: sources.OK, Value: &v, Unit: "ms"}, t)
 }
 
 // feed ingests a minute of points into every source.

@@ -87,7 +87,17 @@ func (m *Model) move(d int) {
 	case paneCharts:
 		m.chartSel = clamp(m.chartSel+d, 0, len(m.chartRows())-1)
 	case paneEvents:
-		m.eventsOff = clamp(m.eventsOff-d, 0, max(0, len(m.snap.Events)-1))
+		// Newest first: down (j) goes back in time; G (bottom) is back to live, g the oldest.
+		switch d {
+		case 1 << 20:
+			m.eventsOff = 0
+		case -1 << 20:
+			m.eventsOff = len(m.events()) - 1
+		default:
+			m.eventsOff += d
+		}
+		m.eventsOff = clamp(m.eventsOff, 0, max(0, len(m.events())-1))
+		m.eventsN = len(m.events())
 	}
 }
 

@@ -62,10 +62,23 @@ func (m *Model) render() string {
 // rule is a horizontal line across w cells, with a title at its start when mid is set.
 func (m *Model) rule(w int, mid string) string {
 	if mid == "" {
-		return m.styles.Border.Render(strings.Repeat("─", max(w, 0)))
+		return m.dashes(w)
 	}
 	mid = ansi.Truncate(mid, max(w-4, 0), "…")
-	return m.styles.Border.Render("─") + mid + m.styles.Border.Render(" "+strings.Repeat("─", max(w-ansi.StringWidth(mid)-2, 0)))
+	return m.dashes(1) + mid + " " + m.dashes(max(w-ansi.StringWidth(mid)-2, 0))
+}
+
+// dashes is n cells of the rule in the border's colour, drawn once per width and style.
+func (m *Model) dashes(n int) string {
+	if m.ruleStyles != m.styles {
+		m.ruleStyles, m.ruleCache, m.keysCache = m.styles, map[int]string{}, nil
+	}
+	s, ok := m.ruleCache[n]
+	if !ok {
+		s = m.styles.Border.Render(strings.Repeat("─", n))
+		m.ruleCache[n] = s
+	}
+	return s
 }
 
 // body is the charts and runsheet panes, side by side or stacked.
@@ -244,7 +257,7 @@ func (m *Model) sheetPane(w, h int) []string {
 	if spare := listH - (len(items) + 1); spare >= 8 && !m.detail {
 		if cp, ok := m.selectedCheckpoint(); ok {
 			dh := min(spare-1, 12)
-			detail = append([]string{m.rule(w, "")}, lines(st.CheckpointDetail(cp, m.sheet.PastNoReturn, w, dh, m.deps.Loc), w, dh)...)
+			detail = append([]string{m.rule(w, "")}, exact(st.CheckpointDetail(cp, m.sheet.PastNoReturn, w, dh, m.deps.Loc), w, dh)...)
 			listH = len(items) + 1
 		}
 	}
@@ -254,7 +267,8 @@ func (m *Model) sheetPane(w, h int) []string {
 		out = append(out, strings.Repeat(" ", w))
 	}
 	out = append(out, fit(st.RollbackLine(m.sheet.Checkpoints, m.sheet.PastNoReturn, w), w))
-	return lines(strings.Join(out[:min(len(out), max(h, 0))], "\n"), w, max(h, 0))
+	// Every line is already exactly w cells (fit, or a widget's exact output).
+	return exact(strings.Join(out[:min(len(out), max(h, 0))], "\n"), w, max(h, 0))
 }
 
 // shownSelection is the row to highlight: the selected one while the runsheet has focus.
