@@ -20,7 +20,7 @@ const (
 	critLineCell    = "╌"
 )
 
-// TallChart renders the chart's first series in exactly width cells and height lines: a
+// TallChart renders the chart's first series (scaled to it alone) in exactly width cells and height lines: a
 // title line (name, level glyph, latest value, the window's lowest and highest point, and
 // after the cutover the medians before and after it with the verdict), the plot with its
 // y-axis (min and max labels in the unit, and the thresholds' values where their faint lines
@@ -34,6 +34,9 @@ func (st *Styles) TallChart(c Chart, width, height int, loc *time.Location) stri
 	}
 	if loc == nil {
 		loc = time.Local
+	}
+	if len(c.Series) > 1 {
+		c.Series = c.Series[:1] // scaled to the series it draws
 	}
 	rows := []string{st.chartTitle(c, width)}
 	if ph := height - 2; ph >= 1 {

@@ -58,7 +58,7 @@ func (st *Styles) Zoom(z Zoom, width, height int, loc *time.Location) string {
 		c.Series = series[i : i+1]
 		c.Title = series[i].Name
 		if i > 0 {
-			c.Note = "" // the verdict is the main series'
+			c.Note, c.Before, c.After = "", nil, nil // the verdict is the main series'
 		}
 		rows = append(rows, st.TallChart(c, width, h, loc))
 	}
