@@ -35,8 +35,9 @@ func (st *Styles) Zoom(z Zoom, width, height int, loc *time.Location) string {
 		series = series[:MaxZoomSeries]
 	}
 	cols := max(1, width/factW)
+	// Every fact shows when the charts keep their smallest height; the charts get the rest.
 	factRows := (len(z.Facts) + cols - 1) / cols
-	factRows = min(factRows, max(2, (height-1)/3))
+	factRows = min(factRows, max(2, height-1-MinTallHeight*max(1, min(len(series), 2))))
 	chartsH := height - 1 - factRows
 	shown := len(series)
 	if shown > 0 && chartsH/shown < MinTallHeight {
@@ -89,7 +90,7 @@ func (st *Styles) facts(fs []Fact, width, rows, cols int) string {
 			i := c*rows + r
 			switch {
 			case i < len(fs):
-				name := truncate(clean(fs[i].Name), 18)
+				name := truncate(clean(fs[i].Name), 22)
 				ln.raw(pMuted, " "+name, 1+textWidth(name))
 				ln.space(1)
 				ln.cell(pText, clean(fs[i].Value), colW-2-textWidth(name))
