@@ -274,26 +274,36 @@ func (m *Model) modalBox() string {
 	return m.boxStyle().Width(w).Render(strings.Join(parts, "\n"))
 }
 
-// helpBox lists every key; a viewer's mutating keys say why they are disabled.
+// helpBox lists every key; a viewer's mutating keys say why they are disabled. When one
+// column is taller than the screen, the groups go in two columns.
 func (m *Model) helpBox() string {
 	st := m.styles
 	titles := []string{"move", "charts and filter", "runsheet", "general"}
-	var parts []string
+	var groups [][]string
 	for i, group := range m.keys.full() {
-		parts = append(parts, st.Title.Render(titles[i]))
+		parts := []string{st.Title.Render(titles[i])}
 		for _, k := range group {
 			h := k.Help()
 			line := st.Accent.Render(fmt.Sprintf("%-6s", h.Key)) + " " + h.Desc
 			if m.readOnly() && m.keys.mutating(k) {
-				line = st.Muted.Render(fmt.Sprintf("%-6s %s — disabled: this session is read-only", h.Key, h.Desc))
+				line = st.Muted.Render(fmt.Sprintf("%-6s %s — disabled: read-only", h.Key, h.Desc))
 			}
 			parts = append(parts, line)
 		}
-		parts = append(parts, "")
+		groups = append(groups, append(parts, ""))
 	}
-	parts = append(parts, st.Muted.Render("gates: ● held  ◐ holding  ✗ failing  ○ unknown"),
-		st.Muted.Render("any key closes this help"))
-	return m.boxStyle().Render(strings.Join(parts, "\n"))
+	legend := []string{st.Muted.Render("gates: ● held  ◐ holding"), st.Muted.Render("       ✗ failing  ○ unknown"),
+		st.Muted.Render("any key closes this help")}
+	var one []string
+	for _, g := range groups {
+		one = append(one, g...)
+	}
+	if len(one)+len(legend)+2 <= m.height || len(groups) < 4 {
+		return m.boxStyle().Render(strings.Join(append(one, legend...), "\n"))
+	}
+	left := strings.Join(append(groups[0], groups[1]...), "\n")
+	right := strings.Join(append(append(groups[2], groups[3]...), legend...), "\n")
+	return m.boxStyle().Render(lipgloss.JoinHorizontal(lipgloss.Top, left, "   ", right))
 }
 
 // beforeAfter is a metric's median and p95 over the window before the cutover and since it.
