@@ -120,3 +120,28 @@ func TestTeaScrolledEventLog(t *testing.T) {
 	p.keys("G")
 	p.wait("EVENTS · live", "event 33")
 }
+
+// The details pane shows every fact that fits, column by column (its loop used to stop after
+// rows×columns reached the count, dropping a database's lag_s and sql_running at 160×45).
+func TestDetailsShowEveryFact(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	facts := map[string]any{"role": "replica", "read_only": true, "expect": "read_only", "io_running": true,
+		"sql_running": true, "lag_s": 0.4, "lag_source": "heartbeat", "stray_writes": false,
+		"errant_gtids": "", "last_error": "", "dialect": "mariadb", "version": "11.4"}
+	v := 0.4
+	e.board.Ingest("src-01", sources.Result{Status: sources.OK, Value: &v, Unit: "s", Facts: facts}, time.Now())
+	m := newModel(t, e, Operator, 160, 45)
+	m.Update(tickMsg(time.Now()))
+	press(t, m, "tab")
+	for i := 0; i < 10 && (m.chartSel >= len(m.chartRows()) || m.chartRows()[m.chartSel].section != "" ||
+		m.snap.Sources[m.chartRows()[m.chartSel].source].Name != "src-01"); i++ {
+		press(t, m, "j")
+	}
+	press(t, m, "i")
+	out := strings.Join(strings.Fields(m.render()), " ")
+	for k := range facts {
+		if !strings.Contains(out, k+":") {
+			t.Errorf("the details of src-01 do not show %s", k)
+		}
+	}
+}
