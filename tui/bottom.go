@@ -26,6 +26,9 @@ func (m *Model) bottom(w, h int, withTitle bool) []string {
 		h--
 	}
 	evs := m.events()
+	if len(evs) == 0 && m.filter != "" {
+		return append(out, lines(m.styles.Muted.Render("no events match /"+widgets.Sanitize(m.filter)), w, h)...)
+	}
 	if off := m.eventsOff; off > 0 && off < len(evs) {
 		evs = evs[:len(evs)-off]
 	}
