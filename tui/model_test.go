@@ -43,11 +43,18 @@ func newEnv(t testing.TB, cps []config.Checkpoint, nSources int) *env {
 // newEnvPinned is newEnv with the first pinned sources marked pin: true.
 func newEnvPinned(t testing.TB, cps []config.Checkpoint, nSources, pinned int) *env {
 	t.Helper()
-	return newEnvAt(t, cps, nSources, nil)
+	return newEnvFull(t, cps, nSources, pinned, nil)
 }
 
 // newEnvAt is newEnv with the runsheet on the clock now (nil: the wall clock).
 func newEnvAt(t testing.TB, cps []config.Checkpoint, nSources int, now func() time.Time) *env {
+	t.Helper()
+	return newEnvFull(t, cps, nSources, 0, now)
+}
+
+// newEnvFull is newEnv with the first pinned sources marked pin: true and the runsheet on
+// the clock now (nil: the wall clock).
+func newEnvFull(t testing.TB, cps []config.Checkpoint, nSources, pinned int, now func() time.Time) *env {
 	t.Helper()
 	var infos []board.Info
 	groups := []string{"metric", "db", "health"}
