@@ -105,8 +105,16 @@ func TestHeartbeatLag(t *testing.T) {
 	if err != nil || lag != 1.5 {
 		t.Errorf("lag %v %v", lag, err)
 	}
-	if lag, _ := heartbeatLag("2026-11-22T02:40:02.000000", "2026-11-22 02:40:01.000000"); lag != 0 {
-		t.Errorf("a heartbeat from the future is 0 lag, got %v", lag)
+	if lag, err := heartbeatLag("2026-11-22T02:40:02.000000", "2026-11-22 02:40:01.000000"); lag != 0 || err != nil {
+		t.Errorf("a heartbeat 1 s in the future (clocks a little apart) is 0 lag, got %v %v", lag, err)
+	}
+	_, err = heartbeatLag("2026-11-22T11:39:41.000000", "2026-11-22 02:40:01.000000")
+	if err == nil || err.Error() != "heartbeat is 8h59m in the future: is the writer using --utc?" {
+		t.Errorf("a heartbeat 9 h ahead: %v, want an error saying so", err)
+	}
+	if _, err := heartbeatLag("2026-11-22T02:40:03.500000", "2026-11-22 02:40:01.000000"); err == nil ||
+		!strings.Contains(err.Error(), "2.5s in the future") {
+		t.Errorf("a heartbeat 2.5 s ahead (beyond the tolerance): %v", err)
 	}
 	if _, err := heartbeatLag("yesterday", "2026-11-22 02:40:01"); err == nil {
 		t.Error("bad ts accepted")

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -68,7 +69,8 @@ func (h *heartbeat) query() string {
 	return q + " ORDER BY ts DESC LIMIT 1"
 }
 
-// read returns the lag the heartbeat shows: the server's now minus the newest ts.
+// read returns the lag the heartbeat shows: the server's now minus the newest ts. A
+// heartbeat from the future is an *aheadError.
 func (h *heartbeat) read(ctx context.Context, db *sql.DB) (float64, error) {
 	rows, err := queryRows(ctx, db, h.query())
 	if err != nil {
@@ -80,10 +82,49 @@ func (h *heartbeat) read(ctx context.Context, db *sql.DB) (float64, error) {
 		}
 		return 0, fmt.Errorf("heartbeat %s is empty", h.display)
 	}
-	return heartbeatLag(rows[0].str("ts"), rows[0].str("now"))
+	lag, err := heartbeatLag(rows[0].str("ts"), rows[0].str("now"))
+	var ahead *aheadError
+	if errors.As(err, &ahead) {
+		ahead.utc = h.utc
+	}
+	return lag, err
 }
 
-// heartbeatLag is now − ts in seconds, never negative (clocks a few ms apart).
+// aheadTolerance is how far in the future a heartbeat may be and still read as lag 0. Two
+// NTP-disciplined clocks agree within milliseconds, and a leap-second smear puts a smeared
+// and an unsmeared clock at most about 0.5 s apart; 2 s is well beyond both, and well under
+// any lag threshold worth setting, so what it hides cannot matter. Beyond it the clocks (or
+// the time zones of writer and reader) disagree, and the difference would mask a real lag:
+// a writer an hour ahead hides an hour of lag.
+const aheadTolerance = 2 * time.Second
+
+// aheadError says the newest heartbeat is from the future: the lag cannot be known.
+type aheadError struct {
+	ahead time.Duration
+	utc   bool // the reader compares with UTC_TIMESTAMP (heartbeat.utc, the default)
+}
+
+func (e *aheadError) Error() string {
+	hint := "is the writer using --utc?"
+	if !e.utc {
+		hint = "the writer's clock is ahead of the server's (heartbeat.utc is false: if the writer uses --utc, set it to true)"
+	}
+	return "heartbeat is " + formatAhead(e.ahead) + " in the future: " + hint
+}
+
+// formatAhead prints how far ahead a heartbeat is: "8h59m", "3m05s", "4.2s".
+func formatAhead(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+// heartbeatLag is now − ts in seconds. A heartbeat up to aheadTolerance in the future is lag
+// 0 (clocks a little apart); further ahead it is an *aheadError, never a lag.
 func heartbeatLag(ts, now string) (float64, error) {
 	t, ok := parseServerTime(ts)
 	if !ok {
@@ -93,11 +134,11 @@ func heartbeatLag(ts, now string) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("server time %q is not a time", clip(now, 40))
 	}
-	lag := n.Sub(t).Seconds()
-	if lag < 0 {
-		lag = 0
+	d := n.Sub(t)
+	if d < -aheadTolerance {
+		return 0, &aheadError{ahead: -d, utc: true}
 	}
-	return lag, nil
+	return max(d.Seconds(), 0), nil
 }
 
 // formatLag prints a lag for the board row.

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ type observation struct {
 	aurora   *auroraHost // this Aurora instance's row, when it is a cluster reader
 	hbLag    *float64
 	hbErr    string
+	hbAhead  bool   // the heartbeat is from the future: no lag can be read from it
 	primary  row    // the primary's GTID variables, read after the node's
 	primErr  string // why the primary could not be read
 	serverAt time.Time
@@ -67,7 +69,10 @@ func (s *Source) observe(ctx context.Context) (*observation, error) {
 		}
 	}
 	if s.hb != nil && o.replicating() {
-		if lag, err := s.hb.read(ctx, n.db); err != nil {
+		var ahead *aheadError
+		if lag, err := s.hb.read(ctx, n.db); errors.As(err, &ahead) {
+			o.hbErr, o.hbAhead = ahead.Error(), true
+		} else if err != nil {
 			o.hbErr = n.scrub(reason(err, n.timeout))
 		} else {
 			o.hbLag = &lag

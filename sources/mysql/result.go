@@ -44,6 +44,9 @@ func (s *Source) measureLag(o *observation, cmp comparison) lagReading {
 		if o.hbLag != nil {
 			return lagReading{value: o.hbLag, source: lagHeartbeat}
 		}
+		if o.hbAhead { // the replica status cannot stand in: it is what the heartbeat replaces
+			return lagReading{source: lagHeartbeat, note: o.hbErr}
+		}
 	}
 	r := lagReading{source: lagReplicaStatus}
 	if o.hbErr != "" {
