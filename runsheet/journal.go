@@ -19,6 +19,7 @@ const maxLine = 64 << 10
 // one process must never lock it at the same time.
 type journal struct {
 	path  string
+	name  string // how messages name it: the path, or the real journal when path is a copy
 	f     *os.File
 	off   int64 // bytes folded so far: always the end of a complete, parsed line
 	lines int   // lines folded so far
@@ -31,8 +32,9 @@ type stamp struct {
 	mod  time.Time
 }
 
-// openJournal opens (creating it and its folder if missing) the journal at path.
-func openJournal(path string) (*journal, error) {
+// openJournal opens (creating it and its folder if missing) the journal at path; name is
+// how messages call it ("" for the path itself).
+func openJournal(path, name string) (*journal, error) {
 	if path == "" {
 		return nil, errors.New("runsheet: no journal path (set runsheet.journal)")
 	}
@@ -49,7 +51,10 @@ func openJournal(path string) (*journal, error) {
 	if errors.Is(statErr, os.ErrNotExist) {
 		syncDir(filepath.Dir(path)) // make the new file's name durable too
 	}
-	return &journal{path: path, f: f}, nil
+	if name == "" {
+		name = path
+	}
+	return &journal{path: path, name: name, f: f}, nil
 }
 
 // syncDir fsyncs a folder, best effort (not every platform can).
@@ -63,11 +68,12 @@ func syncDir(dir string) {
 // scan is what scanJournal found in a stretch of the journal.
 type scan struct {
 	ts       []Transition
-	good     int    // bytes of complete, parsed lines (including blank ones)
-	lines    int    // lines in those bytes
-	torn     bool   // bytes after good are a torn last line
-	tornLine int    // its line number
-	tornWhy  string // why it is torn
+	good     int      // bytes of complete, parsed lines (including blank ones)
+	lines    int      // lines in those bytes
+	torn     bool     // bytes after good are a torn last line
+	tornLine int      // its line number
+	tornWhy  string   // why it is torn
+	skipped  []string // lines ignored as corrupt, with why (a seq no journal can reach)
 }
 
 // scanJournal parses data, the journal from byte offset of line firstLine on. A last line
@@ -85,6 +91,13 @@ func scanJournal(data []byte, firstLine int) (scan, error) {
 		raw := data[:nl]
 		if len(bytes.TrimSpace(raw)) > 0 {
 			t, err := parseLine(raw)
+			var bad *corruptSeq
+			if errors.As(err, &bad) && nl+1 < len(data) {
+				sc.skipped = append(sc.skipped, fmt.Sprintf("line %d: %v; ignored", line, err))
+				err = nil
+			} else if err == nil {
+				sc.ts = append(sc.ts, t)
+			}
 			if err != nil {
 				if nl+1 == len(data) {
 					sc.torn, sc.tornLine, sc.tornWhy = true, line, err.Error()
@@ -92,13 +105,25 @@ func scanJournal(data []byte, firstLine int) (scan, error) {
 				}
 				return sc, fmt.Errorf("line %d: %w", line, err)
 			}
-			sc.ts = append(sc.ts, t)
 		}
 		sc.good += nl + 1
 		sc.lines++
 		data = data[nl+1:]
 	}
 	return sc, nil
+}
+
+// maxSeq is the highest seq a journal line may carry: 2^53, the largest integer every JSON
+// reader (JavaScript, jq) holds exactly. No real journal comes near it (a cutover journals a
+// few hundred lines; 2^53 lines would be petabytes), so a seq beyond it is a corrupt or
+// forged line, never a number to add 1 to.
+const maxSeq = 1 << 53
+
+// corruptSeq is a line whose seq no journal can reach.
+type corruptSeq struct{ seq int64 }
+
+func (e *corruptSeq) Error() string {
+	return fmt.Sprintf("seq %d is beyond any real journal (at most %d): a corrupt line", e.seq, int64(maxSeq))
 }
 
 // parseLine reads one journal line.
@@ -113,6 +138,8 @@ func parseLine(raw []byte) (Transition, error) {
 	switch {
 	case t.Seq <= 0:
 		return t, fmt.Errorf("seq %d is not positive", t.Seq)
+	case t.Seq > maxSeq:
+		return t, &corruptSeq{t.Seq}
 	case t.At.IsZero():
 		return t, errors.New("no time (at)")
 	}
@@ -133,29 +160,29 @@ func parseLine(raw []byte) (Transition, error) {
 func (j *journal) readNew(repair bool) (scan, error) {
 	fi, err := j.f.Stat()
 	if err != nil {
-		return scan{}, fmt.Errorf("journal %s: %w", j.path, err)
+		return scan{}, fmt.Errorf("journal %s: %w", j.name, err)
 	}
 	size := fi.Size()
 	j.seen = stamp{size, fi.ModTime()}
 	if size < j.off {
-		return scan{}, fmt.Errorf("journal %s shrank from %d to %d bytes: it was edited or replaced; restart warroom", j.path, j.off, size)
+		return scan{}, &shrankError{name: j.name, from: j.off, to: size}
 	}
 	buf := make([]byte, size-j.off)
 	if _, err := j.f.ReadAt(buf, j.off); err != nil && !errors.Is(err, io.EOF) {
-		return scan{}, fmt.Errorf("journal %s: %w", j.path, err)
+		return scan{}, fmt.Errorf("journal %s: %w", j.name, err)
 	}
 	sc, err := scanJournal(buf, j.lines+1)
 	j.off += int64(sc.good)
 	j.lines += sc.lines
 	if err != nil {
-		return sc, fmt.Errorf("journal %s %w", j.path, err)
+		return sc, fmt.Errorf("journal %s %w", j.name, err)
 	}
 	if sc.torn && repair {
 		if err := j.f.Truncate(j.off); err != nil {
-			return sc, fmt.Errorf("journal %s: cut off torn line %d: %w", j.path, sc.tornLine, err)
+			return sc, fmt.Errorf("journal %s: cut off torn line %d: %w", j.name, sc.tornLine, err)
 		}
 		if err := j.f.Sync(); err != nil {
-			return sc, fmt.Errorf("journal %s: %w", j.path, err)
+			return sc, fmt.Errorf("journal %s: %w", j.name, err)
 		}
 		j.seen = j.stamp()
 	}
@@ -172,11 +199,11 @@ func (j *journal) append(t Transition) error {
 	b = append(b, '\n')
 	if _, err := j.f.WriteAt(b, j.off); err != nil {
 		_ = j.f.Truncate(j.off) // do not leave half a line behind
-		return fmt.Errorf("journal %s: write: %w", j.path, err)
+		return fmt.Errorf("journal %s: write: %w", j.name, err)
 	}
 	if err := j.f.Sync(); err != nil {
 		_ = j.f.Truncate(j.off) // not durable, so not acknowledged: take it back
-		return fmt.Errorf("journal %s: fsync: %w", j.path, err)
+		return fmt.Errorf("journal %s: fsync: %w", j.name, err)
 	}
 	j.off += int64(len(b))
 	j.lines++
@@ -193,11 +220,14 @@ func (j *journal) stamp() stamp {
 	return stamp{fi.Size(), fi.ModTime()}
 }
 
-// replaced reports whether the path no longer names the open file (deleted or replaced).
-func (j *journal) replaced() bool {
-	a, err1 := os.Stat(j.path)
-	b, err2 := j.f.Stat()
-	return err1 != nil || err2 != nil || !os.SameFile(a, b)
+// shrankError is a journal that is shorter than what was read of it: edited in place.
+type shrankError struct {
+	name     string
+	from, to int64
+}
+
+func (e *shrankError) Error() string {
+	return fmt.Sprintf("journal %s shrank from %d to %d bytes (edited in place?)", e.name, e.from, e.to)
 }
 
 func (j *journal) close() error { return j.f.Close() }

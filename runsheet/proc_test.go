@@ -19,7 +19,7 @@ import (
 // The tests re-execute their own binary as writer processes, told what to do by these
 // environment variables.
 const (
-	childEnv   = "RUNSHEET_TEST_CHILD" // mode: loop, writer, race, once
+	childEnv   = "RUNSHEET_TEST_CHILD" // mode: loop, writer, race, once, board
 	journalEnv = "RUNSHEET_TEST_JOURNAL"
 	cpEnv      = "RUNSHEET_TEST_CP"
 	countEnv   = "RUNSHEET_TEST_COUNT"
@@ -81,6 +81,8 @@ func runChild(mode string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
+	case "board":
+		return boardChild(s)
 	case "once":
 		tr, err := s.Commit(context.Background(), Transition{Checkpoint: id, Action: Start, By: "child"})
 		if err != nil {

@@ -66,6 +66,9 @@ type Options struct {
 	// Names, when set, are the sources gates may name; Open then refuses a gate naming any
 	// other (Validate reports the same at config load). Nil: names are not checked.
 	Names *Names
+	// JournalName is how messages name the journal when rs.Journal is a copy of it (check
+	// and checkpoint list read a copy); "" names rs.Journal.
+	JournalName string
 }
 
 // Refused is the error for a transition that does not apply.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sources"
 )
 
 // Sheet is a runsheet bound to its journal. Safe for concurrent use.
@@ -29,6 +30,7 @@ type Sheet struct {
 	snap      *board.Snapshot
 	warnings  []string
 	tornWarn  string
+	announced map[string]bool   // warnings already put in the board's event log
 	expectAt  map[string]string // expectations as last set by this sheet
 	expectIni map[string]string // expectations before any checkpoint changed them
 }
@@ -50,7 +52,7 @@ func Open(rs config.Runsheet, opt Options) (*Sheet, error) {
 		}
 		return nil, fmt.Errorf("runsheet: %s", strings.Join(msgs, "; "))
 	}
-	j, err := openJournal(rs.Journal)
+	j, err := openJournal(rs.Journal, opt.JournalName)
 	if err != nil {
 		return nil, err
 	}
@@ -76,37 +78,64 @@ func Open(rs config.Runsheet, opt Options) (*Sheet, error) {
 
 // catchUp folds what other processes appended since the last read. exclusive tells that
 // the caller holds the exclusive lock (and so may cut off a torn last line); otherwise
-// catchUp takes a shared lock itself. The caller holds s.io.
+// catchUp takes a shared lock itself. A journal that shrank (edited in place) is read again
+// from its first line. The caller holds s.io.
 func (s *Sheet) catchUp(exclusive bool) ([]Transition, error) {
 	if !exclusive {
 		if err := lockFile(s.j.f, false); err != nil {
-			return nil, fmt.Errorf("journal %s: lock: %w", s.j.path, err)
+			return nil, fmt.Errorf("journal %s: lock: %w", s.j.name, err)
 		}
 		defer func() { _ = unlockFile(s.j.f) }()
 	}
 	sc, err := s.j.readNew(exclusive)
+	var shrank *shrankError
+	if errors.As(err, &shrank) {
+		return s.rereadInPlace(shrank, exclusive)
+	}
+	return s.fold(sc, exclusive, false), err
+}
+
+// fold applies what a read found: its transitions (with fresh, onto an empty state: the
+// journal was read again from its first line) and its warnings. It returns the transitions
+// that are news to this process. The caller holds s.io.
+func (s *Sheet) fold(sc scan, exclusive, fresh bool) []Transition {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tornWarn = ""
 	if sc.torn && exclusive {
-		s.warn(fmt.Sprintf("journal %s: cut off incomplete line %d (%s), left by a writer that crashed", s.j.path, sc.tornLine, sc.tornWhy))
+		s.warn(fmt.Sprintf("journal %s: cut off incomplete line %d (%s), left by a writer that crashed", s.j.name, sc.tornLine, sc.tornWhy))
 	}
 	if sc.torn && !exclusive {
 		s.tornWarn = fmt.Sprintf("journal %s: line %d is incomplete (%s), probably a crash while writing; ignored, and the next change will cut it off",
-			s.j.path, sc.tornLine, sc.tornWhy)
+			s.j.name, sc.tornLine, sc.tornWhy)
+		s.announce(s.tornWarn)
+	}
+	for _, w := range sc.skipped {
+		s.warn(fmt.Sprintf("journal %s %s", s.j.name, w))
+	}
+	news := sc.ts
+	if fresh {
+		known := s.st.seq
+		s.st = newRunState(len(s.plan.cps))
+		news = nil
+		for _, t := range sc.ts {
+			if t.Seq > known {
+				news = append(news, t)
+			}
+		}
 	}
 	for _, t := range sc.ts {
 		if w := s.st.apply(s.plan, t); w != "" {
 			s.warn(w)
 		}
 	}
-	if len(sc.ts) > 0 {
+	if len(sc.ts) > 0 || fresh {
 		s.reevaluate()
 	}
-	return sc.ts, err
+	return news
 }
 
-// warn records a warning once. The caller holds s.mu.
+// warn records a warning once, and puts it in the board's event log. The caller holds s.mu.
 func (s *Sheet) warn(w string) {
 	for _, x := range s.warnings {
 		if x == w {
@@ -116,6 +145,19 @@ func (s *Sheet) warn(w string) {
 	if len(s.warnings) < 20 {
 		s.warnings = append(s.warnings, w)
 	}
+	s.announce(w)
+}
+
+// announce puts a warning in the board's event log, once. The caller holds s.mu.
+func (s *Sheet) announce(w string) {
+	if s.opt.Board == nil || s.announced[w] || len(s.announced) >= 100 {
+		return
+	}
+	if s.announced == nil {
+		s.announced = map[string]bool{}
+	}
+	s.announced[w] = true
+	s.opt.Board.AddEvent(board.Event{Time: s.opt.Now(), Status: sources.Warn, Kind: "journal", Text: w})
 }
 
 // Apply validates t against the latest journaled state under the journal's lock, appends and
@@ -126,7 +168,9 @@ func (s *Sheet) Apply(ctx context.Context, t Transition) error {
 }
 
 // Commit is Apply, returning the transition as journaled: with its Seq and At, and for a
-// done, Override and Gate.
+// done, Override and Gate. It is acknowledged (a nil error) only once it is on disk in the
+// file at the journal's path: if someone deleted or replaced that file, Commit carries on
+// in the file now there (see follow) or returns an error saying why nothing was recorded.
 func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 	if err := ctx.Err(); err != nil {
 		return t, err
@@ -139,8 +183,29 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 	if s.j == nil {
 		return t, errClosed
 	}
+	var news []Transition
+	defer func() { s.publish(news) }()
+	for attempt := 1; ; attempt++ {
+		got, more, again, err := s.commitOnce(ctx, t)
+		news = append(news, more...)
+		if !again {
+			return got, err
+		}
+		if attempt == 3 {
+			return t, fmt.Errorf("journal %s keeps being replaced while warroom writes to it; nothing was recorded", s.j.name)
+		}
+	}
+}
+
+// commitOnce is one attempt of Commit. again is true when the file at the path changed
+// under it and the transition must be tried again there. The caller holds s.io.
+func (s *Sheet) commitOnce(ctx context.Context, t Transition) (Transition, []Transition, bool, error) {
 	if err := lockFile(s.j.f, true); err != nil {
-		return t, fmt.Errorf("journal %s: lock: %w", s.j.path, err)
+		return t, nil, false, fmt.Errorf("journal %s: lock: %w", s.j.name, err)
+	}
+	if w, err := s.j.where(); err != nil || w != atPath {
+		news, err := s.moved(w, err)
+		return t, news, err == nil, err
 	}
 	news, err := s.catchUp(true)
 	if err == nil {
@@ -153,6 +218,13 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 		err = s.j.append(t)
 	}
 	if err == nil {
+		if w, werr := s.j.where(); werr != nil || w != atPath {
+			// Replaced while we wrote (sed -i takes no lock): the line may be in a file
+			// that is no longer the journal.
+			more, err := s.moved(w, werr)
+			news = append(news, more...)
+			return t, news, err == nil && !s.holds(t), err
+		}
 		s.mu.Lock()
 		s.st.apply(s.plan, t)
 		s.reevaluate()
@@ -160,10 +232,9 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 		news = append(news, t)
 	}
 	if uerr := unlockFile(s.j.f); uerr != nil && err == nil {
-		err = fmt.Errorf("journal %s: unlock: %w", s.j.path, uerr)
+		err = fmt.Errorf("journal %s: unlock: %w", s.j.name, uerr)
 	}
-	s.publish(news)
-	return t, err
+	return t, news, false, err
 }
 
 // admit checks t against the state just folded (and the gate, for done) and fills in what
@@ -176,6 +247,9 @@ func (s *Sheet) admit(t *Transition) error {
 	}
 	if t.At.IsZero() {
 		t.At = s.opt.Now()
+	}
+	if s.st.seq >= maxSeq {
+		return fmt.Errorf("the journal's seq %d is at the limit no journal reaches: it is corrupt; start a new one", s.st.seq)
 	}
 	t.Seq = s.st.seq + 1
 	t.Override, t.Gate = false, ""

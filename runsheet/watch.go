@@ -6,26 +6,24 @@ import (
 )
 
 // watchEvery is how often Watch looks at the journal: other processes' changes show within
-// this (plus one read, plus the board's next frame). Whether the journal's path still names
-// the open file (someone deleted or replaced it) is looked at every replacedEvery ticks: it
-// costs two more stat calls and only leads to a warning.
-const (
-	watchEvery    = 500 * time.Millisecond
-	replacedEvery = 8
-)
+// this (plus one read, plus the board's next frame). Each look is one fstat of the open
+// file and one stat of the path (whether the path still names the open file: someone may
+// have deleted the journal or replaced it with sed -i), a few microseconds.
+const watchEvery = 500 * time.Millisecond
 
 // Watch re-reads the journal when another process appends to it, until ctx is done. It
-// blocks: run it in its own goroutine. It looks at the file's size and modification time
-// every 500 ms and reads only when they changed; a problem reading becomes a warning.
+// blocks: run it in its own goroutine. It looks at the file every 500 ms and reads only when
+// its size or modification time changed; a journal deleted or replaced is followed at once
+// (see follow); a problem reading becomes a warning.
 func (s *Sheet) Watch(ctx context.Context) {
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
-	for n := 1; ; n++ {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			s.refresh(n%replacedEvery == 0)
+			s.Refresh()
 		}
 	}
 }
@@ -33,33 +31,33 @@ func (s *Sheet) Watch(ctx context.Context) {
 // Refresh reads the journal now if it changed since the last read (what Watch does on
 // every tick), for callers that drive their own loop.
 func (s *Sheet) Refresh() {
-	s.refresh(true)
-}
-
-// refresh reads the journal if it changed; checkReplaced also warns if its path no longer
-// names the open file.
-func (s *Sheet) refresh(checkReplaced bool) {
 	s.io.Lock()
+	defer s.io.Unlock()
 	if s.j == nil {
-		s.io.Unlock()
+		return
+	}
+	var news []Transition
+	defer func() { s.publish(news) }()
+	if p, err := s.j.where(); err != nil || p != atPath {
+		if err == nil {
+			err = lockFile(s.j.f, true)
+		}
+		if err != nil {
+			s.mu.Lock()
+			s.warn(err.Error())
+			s.mu.Unlock()
+			return
+		}
+		news, _ = s.moved(p, nil) // a failure is a warning already
 		return
 	}
 	if s.j.stamp() == s.j.seen {
-		replaced, path := checkReplaced && s.j.replaced(), s.j.path
-		s.io.Unlock()
-		if replaced {
-			s.mu.Lock()
-			s.warn("journal " + path + " was removed or replaced; this process no longer sees changes: restart warroom")
-			s.mu.Unlock()
-		}
 		return
 	}
 	news, err := s.catchUp(false)
-	s.io.Unlock()
 	if err != nil {
 		s.mu.Lock()
 		s.warn(err.Error())
 		s.mu.Unlock()
 	}
-	s.publish(news)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/sources"
 	"go.uber.org/goleak"
 )
 
@@ -55,16 +56,29 @@ func TestWatchSeesOtherProcess(t *testing.T) {
 	}
 }
 
-// TestWatchWarnsOnReplacedJournal: a journal deleted under a running process is a warning,
-// not silence.
-func TestWatchWarnsOnReplacedJournal(t *testing.T) {
+// TestWatchPutsBackADeletedJournal: a journal deleted under a running process is put back
+// from what that process read, with a warning in the view and on the board's event log.
+func TestWatchPutsBackADeletedJournal(t *testing.T) {
 	path := journalPath(t)
-	s := open(t, basicPlan(path), Options{})
+	b := board.New(nil, board.Options{})
+	s := open(t, basicPlan(path), Options{Board: b})
+	do(t, s, "a", Start)
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
 	s.Refresh()
-	if w := s.View().Warnings; len(w) != 1 || !strings.Contains(w[0], "was removed or replaced") {
+	w := s.View().Warnings
+	if len(w) != 1 || !strings.Contains(w[0], "was deleted while warroom ran; it was put back from the 1 transitions") {
 		t.Fatalf("warnings: %q", w)
+	}
+	if got := readJournal(t, path); len(got) != 1 || got[1].Checkpoint != "a" {
+		t.Fatalf("journal put back with %v", got)
+	}
+	found := false
+	for _, e := range b.Snapshot().Events {
+		found = found || (e.Kind == "journal" && e.Status == sources.Warn && e.Text == w[0])
+	}
+	if !found {
+		t.Fatalf("the warning is not on the board's event log: %+v", b.Snapshot().Events)
 	}
 }
