@@ -50,7 +50,7 @@ func newCheckpointCmd(g *globals) *cobra.Command {
 			t := runsheet.Transition{Checkpoint: args[0], Action: runsheet.Action(args[1]), By: osUser(),
 				Note: note, Force: force, Reason: reason}
 			if err := applyFromCLI(cmd.Context(), a, t, cmd.ErrOrStderr()); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "refused:", sanitize.Line(err.Error()))
+				fmt.Fprintln(cmd.ErrOrStderr(), refusal(err))
 				return exitError{code: 1}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s recorded\n", t.Checkpoint, t.Action)
@@ -81,6 +81,16 @@ func applyFromCLI(ctx context.Context, a *app.App, t runsheet.Transition, progre
 		return refused
 	}
 	return err
+}
+
+// refusal is how a change that did not happen reads: "refused: REASON" when the rules
+// refused it, "NOT RECORDED: REASON" when the journal could not take it.
+func refusal(err error) string {
+	var refused *runsheet.Refused
+	if errors.As(err, &refused) {
+		return "refused: " + sanitize.Line(refused.Reason)
+	}
+	return "NOT RECORDED: " + sanitize.Line(err.Error())
 }
 
 func listCheckpoints(w io.Writer, v runsheet.View, asJSON bool) error {

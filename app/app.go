@@ -74,13 +74,14 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	a.mapJobs(infos)
 	a.Board = board.New(infos, board.Options{Now: opt.Now})
 	rs := cfg.Runsheet
+	name := rs.Journal
 	if opt.ReadOnly {
 		if rs.Journal, err = a.readOnlyCopy(rs.Journal); err != nil {
 			a.Close()
 			return nil, err
 		}
 	}
-	sheet, err := runsheet.Open(rs, runsheet.Options{Now: opt.Now, Expect: a.Expect, Board: a.Board})
+	sheet, err := runsheet.Open(rs, a.sheetOptions(name))
 	if err != nil {
 		a.Close()
 		return nil, nameJournal(err, rs.Journal, cfg.Runsheet.Journal)

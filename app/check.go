@@ -23,6 +23,10 @@ type CheckReport struct {
 	Status      string            `json:"status"`
 	Sources     []CheckSource     `json:"sources"`
 	Checkpoints []CheckCheckpoint `json:"checkpoints"`
+	// Warnings are what the runsheet found wrong with its journal (replaced, a torn or
+	// corrupt line, a seq gap, an unknown checkpoint, a baseline not journaled); they do not
+	// change Status.
+	Warnings []string `json:"warnings"`
 }
 
 // CheckSource is one source in a check report.
@@ -79,7 +83,10 @@ func (a *App) Check(ctx context.Context) CheckReport {
 // Report builds a check report from a snapshot and a runsheet view.
 func Report(title string, snap *board.Snapshot, view runsheet.View, at time.Time) CheckReport {
 	rep := CheckReport{Version: 1, Title: sanitize.Line(title), CheckedAt: at.UTC().Format(time.RFC3339),
-		Status: sources.OK.String(), Sources: []CheckSource{}, Checkpoints: Checkpoints(view)}
+		Status: sources.OK.String(), Sources: []CheckSource{}, Checkpoints: Checkpoints(view), Warnings: []string{}}
+	for _, w := range view.Warnings {
+		rep.Warnings = append(rep.Warnings, sanitize.Line(w))
+	}
 	worst := sources.OK
 	for _, s := range snap.Sources {
 		st := s.Effective()
@@ -228,7 +235,16 @@ func (r CheckReport) WriteTable(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", sanitize.Line(c.ID), c.State, gate, sanitize.Line(c.By))
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWARNINGS")
+		for _, x := range r.Warnings {
+			fmt.Fprintln(w, "  "+sanitize.Line(x))
+		}
+	}
+	return nil
 }
 
 func formatValue(v *float64, unit string) string {

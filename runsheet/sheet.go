@@ -111,7 +111,7 @@ func (s *Sheet) fold(sc scan, exclusive, fresh bool) []Transition {
 		s.announce(s.tornWarn)
 	}
 	for _, w := range sc.skipped {
-		s.warn(fmt.Sprintf("journal %s %s", s.j.name, w))
+		s.warn(fmt.Sprintf("journal %s: %s", s.j.name, w))
 	}
 	news := sc.ts
 	if fresh {
@@ -125,8 +125,8 @@ func (s *Sheet) fold(sc scan, exclusive, fresh bool) []Transition {
 		}
 	}
 	for _, t := range sc.ts {
-		if w := s.st.apply(s.plan, t); w != "" {
-			s.warn(w)
+		for _, w := range s.st.apply(s.plan, t) {
+			s.warn("journal " + s.j.name + ": " + w)
 		}
 	}
 	if len(sc.ts) > 0 || fresh {

@@ -42,11 +42,11 @@ func newRunState(n int) runState {
 }
 
 // apply folds one journaled transition into the state. Journaled transitions were validated
-// when written, so apply does not refuse; it returns a warning for a line it cannot place.
-func (st *runState) apply(p *plan, t Transition) string {
-	var warn string
+// when written, so apply does not refuse; it returns warnings for a line it cannot place.
+func (st *runState) apply(p *plan, t Transition) []string {
+	var warn []string
 	if t.Seq != st.seq+1 {
-		warn = fmt.Sprintf("journal: transition %d follows %d (a gap or a repeat; was the file edited?)", t.Seq, st.seq)
+		warn = append(warn, fmt.Sprintf("transition %d follows %d (a gap or a repeat; was the file edited?)", t.Seq, st.seq))
 	}
 	if t.Seq > st.seq {
 		st.seq = t.Seq
@@ -61,7 +61,7 @@ func (st *runState) apply(p *plan, t Transition) string {
 	}
 	i, ok := p.idx[t.Checkpoint]
 	if !ok {
-		return fmt.Sprintf("journal: transition %d names checkpoint %q, which is not in the runsheet; ignored", t.Seq, t.Checkpoint)
+		return append(warn, fmt.Sprintf("transition %d names checkpoint %q, which is not in the runsheet; ignored", t.Seq, t.Checkpoint))
 	}
 	c := &st.cps[i]
 	c.by, c.note = t.By, t.Note
