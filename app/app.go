@@ -35,6 +35,7 @@ type App struct {
 	Expect     *sources.Expectations
 	Window     time.Duration // how much history the charts show
 
+	frozen  frozen // frozen nodes' baselines (sheet.go)
 	world   *demo.World
 	datadog *datadog.Client
 	closers []io.Closer
@@ -81,7 +82,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 			return nil, err
 		}
 	}
-	sheet, err := runsheet.Open(rs, a.sheetOptions(name))
+	sheet, err := runsheet.Open(rs, a.sheetOptions(name, opt.ReadOnly))
 	if err != nil {
 		a.Close()
 		return nil, nameJournal(err, rs.Journal, cfg.Runsheet.Journal)

@@ -74,6 +74,8 @@ type scan struct {
 	tornLine int      // its line number
 	tornWhy  string   // why it is torn
 	skipped  []string // lines ignored as corrupt, with why (a seq no journal can reach)
+	bases    []baselineLine
+	order    []bool // per parsed line, in file order: true for a baseline, false for a transition
 }
 
 // scanJournal parses data, the journal from byte offset of line firstLine on. A last line
@@ -90,13 +92,11 @@ func scanJournal(data []byte, firstLine int) (scan, error) {
 		}
 		raw := data[:nl]
 		if len(bytes.TrimSpace(raw)) > 0 {
-			t, err := parseLine(raw)
+			err := sc.add(raw)
 			var bad *corruptSeq
 			if errors.As(err, &bad) && nl+1 < len(data) {
 				sc.skipped = append(sc.skipped, fmt.Sprintf("line %d: %v; ignored", line, err))
 				err = nil
-			} else if err == nil {
-				sc.ts = append(sc.ts, t)
 			}
 			if err != nil {
 				if nl+1 == len(data) {
@@ -191,8 +191,11 @@ func (j *journal) readNew(repair bool) (scan, error) {
 
 // append writes one transition as a line and fsyncs it. The caller holds the exclusive
 // lock and has just read everything before it.
-func (j *journal) append(t Transition) error {
-	b, err := json.Marshal(t)
+func (j *journal) append(t Transition) error { return j.appendJSON(t) }
+
+// appendJSON writes one line (a transition or a baseline) and fsyncs it.
+func (j *journal) appendJSON(v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("journal: encode: %w", err)
 	}

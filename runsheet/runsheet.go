@@ -4,6 +4,7 @@
 package runsheet
 
 import (
+	"context"
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
@@ -66,6 +67,11 @@ type Options struct {
 	// Names, when set, are the sources gates may name; Open then refuses a gate naming any
 	// other (Validate reports the same at config load). Nil: names are not checked.
 	Names *Names
+	// Baselines, when set, receives each database's journaled baseline (see baseline.go).
+	Baselines *sources.Baselines
+	// Position, when set, reads a database's position now: a done whose checkpoint makes a
+	// database read-only journals it as that database's baseline.
+	Position func(ctx context.Context, db string) (sources.Position, error)
 	// JournalName is how messages name the journal when rs.Journal is a copy of it (check
 	// and checkpoint list read a copy); "" names rs.Journal.
 	JournalName string

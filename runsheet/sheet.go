@@ -124,13 +124,23 @@ func (s *Sheet) fold(sc scan, exclusive, fresh bool) []Transition {
 			}
 		}
 	}
-	for _, t := range sc.ts {
-		for _, w := range s.st.apply(s.plan, t) {
+	ti, bi := 0, 0
+	for _, isBase := range sc.order {
+		var ws []string
+		if isBase {
+			ws = s.st.applyBaseline(sc.bases[bi])
+			bi++
+		} else {
+			ws = s.st.apply(s.plan, sc.ts[ti])
+			ti++
+		}
+		for _, w := range ws {
 			s.warn("journal " + s.j.name + ": " + w)
 		}
 	}
-	if len(sc.ts) > 0 || fresh {
+	if len(sc.order) > 0 || fresh {
 		s.reevaluate()
+		s.syncBaselines()
 	}
 	return news
 }
@@ -183,10 +193,11 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 	if s.j == nil {
 		return t, errClosed
 	}
+	pos := s.readPositions(ctx, t)
 	var news []Transition
 	defer func() { s.publish(news) }()
 	for attempt := 1; ; attempt++ {
-		got, more, again, err := s.commitOnce(ctx, t)
+		got, more, again, err := s.commitOnce(ctx, t, pos)
 		news = append(news, more...)
 		if !again {
 			return got, err
@@ -199,7 +210,7 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 
 // commitOnce is one attempt of Commit. again is true when the file at the path changed
 // under it and the transition must be tried again there. The caller holds s.io.
-func (s *Sheet) commitOnce(ctx context.Context, t Transition) (Transition, []Transition, bool, error) {
+func (s *Sheet) commitOnce(ctx context.Context, t Transition, pos map[string]position) (Transition, []Transition, bool, error) {
 	if err := lockFile(s.j.f, true); err != nil {
 		return t, nil, false, fmt.Errorf("journal %s: lock: %w", s.j.name, err)
 	}
@@ -230,6 +241,7 @@ func (s *Sheet) commitOnce(ctx context.Context, t Transition) (Transition, []Tra
 		s.reevaluate()
 		s.mu.Unlock()
 		news = append(news, t)
+		s.journalBaselines(t, pos)
 	}
 	if uerr := unlockFile(s.j.f); uerr != nil && err == nil {
 		err = fmt.Errorf("journal %s: unlock: %w", s.j.name, uerr)

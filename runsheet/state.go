@@ -31,6 +31,7 @@ type runState struct {
 	rollbackBy   string
 	rollbackAt   time.Time
 	rollbackNote string
+	bases        map[string]baselineLine // per database, the journaled baseline with the highest For
 }
 
 func newRunState(n int) runState {

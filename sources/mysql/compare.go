@@ -195,8 +195,9 @@ func (s *Source) scanStray(ctx context.Context, o *observation, expect string, c
 		s.stray.reset()
 		return nil, ""
 	}
+	journalNote := s.journaled(ctx, o, expect)
 	var fresh []finding
-	note := cmp.note
+	note := joinNotes(cmp.note, journalNote)
 	if !cmp.done {
 		if local, ok := mariaLocalCheck(o); ok {
 			cmp = local
@@ -208,7 +209,7 @@ func (s *Source) scanStray(ctx context.Context, o *observation, expect string, c
 		found, n := s.watchAlone(ctx, o)
 		fresh = s.stray.latch(found, now)
 		if n != "" {
-			note = n
+			note = joinNotes(n, journalNote)
 		}
 	}
 	where := "on a read-only node"

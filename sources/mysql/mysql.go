@@ -29,6 +29,8 @@ type Source struct {
 	mu       sync.Mutex // one poll at a time; guards everything below
 	stray    strayState
 	lastInfo *serverInfo
+	bases    *sources.Baselines // journaled baselines of frozen nodes; nil: none (see baseline.go)
+	offer    func()             // a position to offer as the baseline, after the poll
 }
 
 // Defaults used when neither the database nor the config's defaults set them.
@@ -125,7 +127,18 @@ func (s *Source) Poll(ctx context.Context) sources.Result {
 	if !s.mu.TryLock() {
 		return sources.Result{Status: sources.Unknown, Detail: "previous poll still running"}
 	}
-	defer s.mu.Unlock()
+	r := s.poll(ctx)
+	offer := s.offer
+	s.offer = nil
+	s.mu.Unlock()
+	if offer != nil {
+		offer() // journals a baseline: outside the lock, since Position takes it
+	}
+	return r
+}
+
+// poll is one Poll. The caller holds s.mu.
+func (s *Source) poll(ctx context.Context) sources.Result {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	expect := s.exp.Get(s.name)

@@ -34,6 +34,7 @@ type strayState struct {
 	entries  map[string]*strayEntry
 	baseline string // the GTID set or binlog position when first seen in a must-not-write state
 	method   string // what the baseline is: "gtid" or "binlog"
+	epoch    int64  // the journal seq of the done whose baseline this is; 0: first seen here
 }
 
 // reset forgets every stray write and the baseline.
