@@ -49,11 +49,13 @@ func newCheckpointCmd(g *globals) *cobra.Command {
 			defer a.Close()
 			t := runsheet.Transition{Checkpoint: args[0], Action: runsheet.Action(args[1]), By: osUser(),
 				Note: note, Force: force, Reason: reason}
+			before := len(a.Sheet.View().Warnings)
 			if err := applyFromCLI(cmd.Context(), a, t, cmd.ErrOrStderr()); err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), refusal(err))
 				return exitError{code: 1}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s recorded\n", t.Checkpoint, t.Action)
+			newWarnings(cmd.ErrOrStderr(), a.Sheet.View().Warnings, before)
 			return nil
 		},
 	}
@@ -91,6 +93,14 @@ func refusal(err error) string {
 		return "refused: " + sanitize.Line(refused.Reason)
 	}
 	return "NOT RECORDED: " + sanitize.Line(err.Error())
+}
+
+// newWarnings prints the warnings the change raised (a baseline that could not be read,
+// a journal that was replaced), from index before on.
+func newWarnings(w io.Writer, all []string, before int) {
+	for _, x := range all[min(before, len(all)):] {
+		fmt.Fprintln(w, "warning: "+widgets.Sanitize(x))
+	}
 }
 
 func listCheckpoints(w io.Writer, v runsheet.View, asJSON bool) error {
