@@ -21,6 +21,9 @@ func FuzzScanJournal(f *testing.F) {
 	f.Add([]byte("\n\n{}\n"))
 	f.Add([]byte("garbage\n" + `{"seq":2,"checkpoint":"a","action":"done","at":"2025-03-08T01:00:00Z","by":"x","override":true}` + "\n"))
 	f.Add([]byte("\x00\x00"))
+	f.Add([]byte(`{"seq":1,"checkpoint":"a","action":"done","at":"2025-03-08T01:00:00Z","by":"x"}` + "\n" +
+		`{"seq":2,"kind":"baseline","at":"2025-03-08T01:00:00Z","by":"x","database":"old","checkpoint":"a","for":1,"gtid":"0-1-5","binlog_file":"b.1","binlog_pos":7}` + "\n"))
+	f.Add([]byte(`{"seq":9007199254740993,"checkpoint":"a","action":"start","at":"2025-03-08T01:00:00Z","by":"dana"}` + "\n\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := scanJournal(data, 1)
 		if err != nil {
@@ -32,6 +35,15 @@ func FuzzScanJournal(f *testing.F) {
 		again, err := scanJournal(data[:sc.good], 1)
 		if err != nil || again.torn || len(again.ts) != len(sc.ts) {
 			t.Fatalf("re-scan of the good part: %v torn %v, %d vs %d", err, again.torn, len(again.ts), len(sc.ts))
+		}
+		for _, bl := range sc.bases {
+			b, err := json.Marshal(bl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back, err := parseBaseline(b, bl.Kind); err != nil || back.Position != bl.Position || back.For != bl.For {
+				t.Fatalf("round trip of %s: %v", b, err)
+			}
 		}
 		for _, tr := range sc.ts {
 			b, err := json.Marshal(tr)

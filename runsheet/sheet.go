@@ -188,12 +188,12 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 	if err := precheck(s.plan, t); err != nil {
 		return t, err
 	}
+	pos := s.readPositions(ctx, t) // before the lock: a node may take its timeout to answer
 	s.io.Lock()
 	defer s.io.Unlock()
 	if s.j == nil {
 		return t, errClosed
 	}
-	pos := s.readPositions(ctx, t)
 	var news []Transition
 	defer func() { s.publish(news) }()
 	for attempt := 1; ; attempt++ {
