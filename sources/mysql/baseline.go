@@ -60,13 +60,15 @@ func (s *Source) position(ctx context.Context, info *serverInfo, vars row) sourc
 // returns a note saying what cannot be seen. The caller holds s.mu.
 func (s *Source) journaled(ctx context.Context, o *observation, expect string) string {
 	b := s.bases.Get(s.name)
-	if expect != expectReadOnly || b.Epoch == 0 {
-		s.stray.epoch = 0
-		return ""
+	if expect != expectReadOnly {
+		b = sources.Baseline{}
 	}
-	if b.Epoch != s.stray.epoch {
+	if b.Epoch != s.stray.epoch { // a new done, or none any more (reopened): start afresh
 		s.stray.reset()
 		s.stray.epoch = b.Epoch
+	}
+	if b.Epoch == 0 {
+		return ""
 	}
 	if b.Position == nil {
 		p, at, epoch, bases := s.position(ctx, o.info, o.vars), s.now(), b.Epoch, s.bases
