@@ -46,3 +46,20 @@ func TestCheckShowsJournalWarnings(t *testing.T) {
 		t.Fatalf("the table does not show the warnings:\n%s", table)
 	}
 }
+
+// A journal that does not read is an error naming the journal and its line, not the
+// temporary copy check and checkpoint list read.
+func TestCheckErrorNamesTheJournal(t *testing.T) {
+	srv, _ := api(t)
+	path := writeConfig(t, "title: W\nhealth:\n  - name: api\n    url: "+srv.URL+"/\n"+runsheetYAML)
+	journal := filepath.Join(filepath.Dir(path), "warroom.journal")
+	if err := os.WriteFile(journal, []byte("garbage\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check"}, {"checkpoint", "list"}} {
+		_, stderr, code := run(t, append(args, "-c", path)...)
+		if code == 0 || !strings.Contains(stderr, "journal "+journal+" line 1: not a transition") || strings.Contains(stderr, "warroom-check-") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}

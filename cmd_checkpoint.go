@@ -37,6 +37,7 @@ func newCheckpointCmd(g *globals) *cobra.Command {
 					return err
 				}
 				defer a.Close()
+				newWarnings(cmd.ErrOrStderr(), a.Sheet.View().Warnings, 0)
 				return listCheckpoints(cmd.OutOrStdout(), a.Sheet.View(), asJSON)
 			}
 			if len(args) != 2 {
