@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // place is what the journal's path names, held against the file this process has open.
@@ -92,22 +93,61 @@ func (s *Sheet) follow(p place) ([]Transition, error) {
 	s.mu.Lock()
 	before := s.st.seq
 	s.mu.Unlock()
+	w := followWarning(p, old.name, sc, before)
+	if p == replaced && lastSeq(sc) < before {
+		if _, err := old.readNew(false); err == nil { // all of it, to keep
+			if kept, err := old.keep(s.opt.Now()); err == nil {
+				w += "; the old file is kept as " + kept
+			}
+		}
+	}
 	s.j = nj
 	_ = old.close()
 	news := s.fold(sc, false, true)
 	s.mu.Lock()
-	s.warn(followWarning(p, old.name, sc, before))
+	s.warn(w)
 	s.mu.Unlock()
 	s.syncExpect()
 	return news, nil
 }
 
-// followWarning says what follow did.
-func followWarning(p place, name string, sc scan, before int64) string {
+// lastSeq is the highest seq a scan found.
+func lastSeq(sc scan) int64 {
 	var last int64
 	for _, t := range sc.ts {
 		last = max(last, t.Seq)
 	}
+	for _, b := range sc.bases {
+		last = max(last, b.Seq)
+	}
+	return last
+}
+
+// keep writes the complete lines of the open (replaced) journal next to it, so that what
+// it held and the new file lacks is still on disk for the operator, and returns its path.
+func (j *journal) keep(now time.Time) (string, error) {
+	data := make([]byte, j.off)
+	if _, err := j.f.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	path := j.path + ".replaced-" + now.UTC().Format("20060102T150405")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return path, err
+}
+
+// followWarning says what follow did.
+func followWarning(p place, name string, sc scan, before int64) string {
+	last := lastSeq(sc)
 	if p == deleted {
 		return fmt.Sprintf("journal %s was deleted while warroom ran; it was put back from the %d transitions this process had read (to start afresh, stop every warroom first)", name, len(sc.ts))
 	}

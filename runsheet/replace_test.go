@@ -185,3 +185,37 @@ func TestReplacedByABrokenFile(t *testing.T) {
 		t.Fatalf("journal after the fix: %v", got)
 	}
 }
+
+// TestReplacedByLessKeepsTheOld: a journal replaced by a file lacking transitions the old one
+// had (a process started just after a delete made a fresh one) is followed, and the old
+// file's lines are kept next to it for the operator, named in the warning.
+func TestReplacedByLessKeepsTheOld(t *testing.T) {
+	path := journalPath(t)
+	s := open(t, basicPlan(path), Options{Now: newClock().Now})
+	do(t, s, "a", Start)
+	do(t, s, "a", Finish)
+	do(t, s, "b", Start)
+	old, _ := os.ReadFile(path)
+	fresh := `{"seq":1,"checkpoint":"d","action":"start","at":"2025-03-08T01:00:00Z","by":"cli"}` + "\n"
+	if err := os.WriteFile(path+".new", []byte(fresh), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".new", path); err != nil {
+		t.Fatal(err)
+	}
+	s.Refresh()
+	kept := path + ".replaced-20250308T010000"
+	w := strings.Join(s.View().Warnings, "\n")
+	if !strings.Contains(w, "the old file went up to seq 3: what followed seq 1 there is not in the new one; the old file is kept as "+kept) {
+		t.Fatalf("warnings: %s", w)
+	}
+	if data, err := os.ReadFile(kept); err != nil || string(data) != string(old) {
+		t.Fatalf("kept %q (%v), want the old journal %q", data, err, old)
+	}
+	if v := s.View(); cp(v, "d").State != Running || cp(v, "b").State != Pending {
+		t.Fatalf("after following: %s", digest(v))
+	}
+	if tr := do(t, s, "a", Start); tr.Seq != 2 {
+		t.Fatalf("next seq %d", tr.Seq)
+	}
+}
