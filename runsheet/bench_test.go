@@ -29,6 +29,20 @@ func BenchmarkApply(b *testing.B) {
 	}
 }
 
+// BenchmarkRefreshIdle is one watch tick while nothing changed: is the path still the open
+// file, and did it change.
+func BenchmarkRefreshIdle(b *testing.B) {
+	s, err := Open(procPlan(b.TempDir()+"/j"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Refresh()
+	}
+}
+
 // bigSheet is 30 gated checkpoints over 100 sources on a real board.
 func bigSheet(b *testing.B) (*Sheet, *board.Snapshot) {
 	var infos []board.Info

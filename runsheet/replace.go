@@ -25,20 +25,27 @@ const (
 // file index on Windows): a file edited with sed -i or copied over has a new inode, so the
 // process would otherwise keep appending to a file nobody else reads.
 func (j *journal) where() (place, error) {
+	p, _, err := j.look()
+	return p, err
+}
+
+// look is where, with the open file's stamp (what Watch compares) from the same fstat.
+func (j *journal) look() (place, stamp, error) {
 	open, err := j.f.Stat()
 	if err != nil {
-		return atPath, fmt.Errorf("journal %s: %w", j.name, err)
+		return atPath, stamp{size: -1}, fmt.Errorf("journal %s: %w", j.name, err)
 	}
+	st := stamp{open.Size(), open.ModTime()}
 	at, err := os.Stat(j.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return deleted, nil
+		return deleted, st, nil
 	case err != nil:
-		return atPath, fmt.Errorf("journal %s: %w", j.name, err)
+		return atPath, st, fmt.Errorf("journal %s: %w", j.name, err)
 	case os.SameFile(open, at):
-		return atPath, nil
+		return atPath, st, nil
 	}
-	return replaced, nil
+	return replaced, st, nil
 }
 
 // moved handles a journal path that no longer names the open file (p), or that could not

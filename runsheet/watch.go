@@ -38,7 +38,8 @@ func (s *Sheet) Refresh() {
 	}
 	var news []Transition
 	defer func() { s.publish(news) }()
-	if p, err := s.j.where(); err != nil || p != atPath {
+	p, st, err := s.j.look()
+	if err != nil || p != atPath {
 		if err == nil {
 			err = lockFile(s.j.f, true)
 		}
@@ -51,10 +52,10 @@ func (s *Sheet) Refresh() {
 		news, _ = s.moved(p, nil) // a failure is a warning already
 		return
 	}
-	if s.j.stamp() == s.j.seen {
+	if st == s.j.seen {
 		return
 	}
-	news, err := s.catchUp(false)
+	news, err = s.catchUp(false)
 	if err != nil {
 		s.mu.Lock()
 		s.warn(err.Error())
