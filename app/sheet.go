@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
@@ -41,7 +40,7 @@ func (a *App) sheetOptions(journal string, readOnly bool) runsheet.Options {
 func (a *App) position(ctx context.Context, db string) (sources.Position, error) {
 	src, ok := a.frozen.dbs[db]
 	if !ok {
-		return sources.Position{}, fmt.Errorf("%q is not a configured database", db)
+		return sources.Position{}, sources.ErrNoPosition
 	}
 	return src.Position(ctx)
 }

@@ -1,9 +1,14 @@
 package sources
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
+
+// ErrNoPosition is what a position reader answers for a database it cannot read a position
+// of (not a MySQL/MariaDB source): no baseline is journaled for it, and nothing is said.
+var ErrNoPosition = errors.New("no position can be read for this database")
 
 // Position is where a database node's writes stood: its GTID set and its binary log file
 // and position. A node frozen at a position that later moves past it has written.
