@@ -100,7 +100,7 @@ func refusal(err error) string {
 // a journal that was replaced), from index before on.
 func newWarnings(w io.Writer, all []string, before int) {
 	for _, x := range all[min(before, len(all)):] {
-		fmt.Fprintln(w, "warning: "+widgets.Sanitize(x))
+		fmt.Fprintln(w, "warning: "+sanitize.Line(x))
 	}
 }
 

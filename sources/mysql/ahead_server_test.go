@@ -35,7 +35,9 @@ func TestHeartbeatFromTheFuture(t *testing.T) {
 	db := dbConf("replica", p.Replica)
 	db.Heartbeat = &config.Heartbeat{Table: "percona.heartbeat", SourceServerID: writer}
 	s := newSource(t, db, nil, nil)
-	r := pollUntil(t, s, 5*time.Second, "replicating", func(r sources.Result) bool { return r.Facts["sql_running"] == true })
+	r := pollUntil(t, s, 5*time.Second, "replicating", func(r sources.Result) bool {
+		return r.Facts["sql_running"] == true && r.Facts["io_running"] == true
+	})
 	if r.Status != sources.Warn || r.Value != nil || r.Facts["lag_s"] != nil {
 		t.Fatalf("heartbeat 9 h ahead: want warn with the lag unknown, got %s", describeResult(r))
 	}
