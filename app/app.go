@@ -262,7 +262,7 @@ func (a *App) readOnlyCopy(journal string) (string, error) {
 	}
 	a.closers = append(a.closers, closerFunc(func() error { return os.RemoveAll(dir) }))
 	dst := filepath.Join(dir, "journal")
-	data, err := os.ReadFile(journal)
+	data, err := runsheet.ReadJournal(journal)
 	if errors.Is(err, fs.ErrNotExist) {
 		return dst, nil
 	}

@@ -248,3 +248,19 @@ func (s *Sheet) syncExpect() {
 		s.opt.Board.Touch()
 	}
 }
+
+// ReadJournal reads the whole journal at path under a shared lock, so that a line another
+// process is writing is never read half-written (check and checkpoint list read a copy).
+// The file is opened read-only: this works where the journal is not writable.
+func ReadJournal(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if err := lockFile(f, false); err != nil {
+		return nil, fmt.Errorf("journal %s: lock: %w", path, err)
+	}
+	defer func() { _ = unlockFile(f) }()
+	return io.ReadAll(f)
+}
