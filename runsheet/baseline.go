@@ -138,6 +138,32 @@ func (s *Sheet) syncBaselines() {
 	}
 }
 
+// missingBaselines says which databases a done froze without a baseline journaled for it
+// (where a position reader is configured). The caller holds s.mu.
+func (s *Sheet) missingBaselines() []string {
+	if s.opt.Position == nil {
+		return nil
+	}
+	var out []string
+	fr := s.freezes()
+	for _, db := range sortedKeys(s.expectIni) {
+		if f := fr[db]; f.readOnly && s.st.bases[db].For != f.seq {
+			out = append(out, s.missingBaseline(db, f))
+		}
+	}
+	return out
+}
+
+// missingBaseline says that db has no baseline for done f, and why when this process knows.
+func (s *Sheet) missingBaseline(db string, f freeze) string {
+	why := ""
+	if e := s.posErr[db]; e != "" {
+		why = " (" + e + ")"
+	}
+	return fmt.Sprintf("no baseline of %s journaled with %s done%s: the first warroom process that may write the journal and reaches it journals one; writes before then are not seen as stray",
+		db, f.id, why)
+}
+
 // position is one database's position read for a done, or why it could not be.
 type position struct {
 	p   sources.Position
@@ -179,8 +205,11 @@ func (s *Sheet) journalBaselines(t Transition, pos map[string]position) {
 		r := pos[db]
 		if r.err != nil {
 			s.mu.Lock()
-			s.warn(fmt.Sprintf("baseline of %s not journaled with %s done: %v; the first warroom process that reaches it journals one (writes before then are not seen as stray)",
-				db, t.Checkpoint, r.err))
+			if s.posErr == nil {
+				s.posErr = map[string]string{}
+			}
+			s.posErr[db] = r.err.Error()
+			s.announce(s.missingBaseline(db, freeze{seq: t.Seq, id: t.Checkpoint, readOnly: true}))
 			s.mu.Unlock()
 			continue
 		}

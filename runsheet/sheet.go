@@ -31,6 +31,7 @@ type Sheet struct {
 	warnings  []string
 	tornWarn  string
 	announced map[string]bool   // warnings already put in the board's event log
+	posErr    map[string]string // why a database's position could not be read for a done
 	expectAt  map[string]string // expectations as last set by this sheet
 	expectIni map[string]string // expectations before any checkpoint changed them
 }

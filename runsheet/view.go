@@ -21,6 +21,7 @@ func (s *Sheet) View() View {
 	if s.tornWarn != "" {
 		v.Warnings = append(v.Warnings, s.tornWarn)
 	}
+	v.Warnings = append(v.Warnings, s.missingBaselines()...)
 	noReturn := -1
 	v.Finished = len(s.plan.cps) > 0
 	for i, cp := range s.plan.cps {
