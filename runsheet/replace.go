@@ -78,8 +78,12 @@ func (s *Sheet) follow(p place) ([]Transition, error) {
 		if _, err := old.readNew(false); err != nil {
 			return nil, fmt.Errorf("journal %s was deleted, and what this process had of it cannot be read: %w", old.name, err)
 		}
-		if err := old.recreate(); err != nil {
+		ours, err := old.recreate()
+		if err != nil {
 			return nil, fmt.Errorf("journal %s was deleted and cannot be created again: %w", old.name, err)
+		}
+		if !ours { // another process put a journal there first: follow it as a replacement
+			p = replaced
 		}
 	}
 	f, err := os.OpenFile(old.path, os.O_RDWR, 0)
@@ -167,15 +171,16 @@ func followWarning(p place, name string, sc scan, before int64) string {
 
 // recreate puts the complete lines of the open (deleted) journal back at its path, with the
 // old file's permissions. A hard link from a finished temporary file makes that atomic and
-// never overwrites a journal another process put there first (then that one is followed).
-func (j *journal) recreate() error {
+// never overwrites a journal another process put there first (then that one is followed,
+// and ours is false).
+func (j *journal) recreate() (ours bool, err error) {
 	dir := filepath.Dir(j.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return false, err
 	}
 	data := make([]byte, j.off)
 	if _, err := j.f.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return false, err
 	}
 	mode := fs.FileMode(0o644)
 	if fi, err := j.f.Stat(); err == nil {
@@ -183,7 +188,7 @@ func (j *journal) recreate() error {
 	}
 	tmp, err := os.CreateTemp(dir, ".warroom-journal-*")
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
@@ -197,13 +202,15 @@ func (j *journal) recreate() error {
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := os.Link(tmp.Name(), j.path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
+	if err := os.Link(tmp.Name(), j.path); errors.Is(err, fs.ErrExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
 	}
 	syncDir(dir)
-	return nil
+	return true, nil
 }
 
 // holds reports whether the file now at the path has t's line (after a follow: the new file
