@@ -66,6 +66,7 @@ func applyDefaults(c *Config, env Env) {
 	if s := c.SSH; s != nil {
 		*s = s.WithDefaults()
 	}
+	notifyDefaults(c)
 	if c.Runsheet.Journal == "" {
 		c.Runsheet.Journal = DefaultJournal
 	}

@@ -34,6 +34,8 @@ type Config struct {
 	Health    []Health   `yaml:"health"`
 	Parity    []Parity   `yaml:"parity"`
 	SSH       *SSH       `yaml:"ssh"`
+	Notify    []Notify   `yaml:"notify"` // outgoing messages (config/notify.go)
+	HTTP      *HTTP      `yaml:"http"`   // the read-only web board (config/notify.go)
 	Runsheet  Runsheet   `yaml:"runsheet"`
 	// Demo is set only by `warroom demo`: the sources are the simulated cutover.
 	Demo bool `yaml:"-"`

@@ -37,6 +37,7 @@ func validate(c *Config, d *decoder) {
 	v.parity()
 	v.ssh()
 	v.runsheet()
+	v.outbound()
 }
 
 // at is where the value at path was, or fallback when it was not in the file.
