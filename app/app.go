@@ -18,6 +18,7 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/notify"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/datadog"
@@ -38,6 +39,8 @@ type App struct {
 	frozen  frozen // frozen nodes' baselines (sheet.go)
 	world   *demo.World
 	datadog *datadog.Client
+	// notifier sends Slack and webhook messages (app/notify.go); nil when none are set up.
+	notifier *notify.Notifier
 	closers []io.Closer
 	hooks   []func(runsheet.Transition)
 	inHooks sync.WaitGroup // hooks still running (Close waits a little for them)
@@ -89,6 +92,7 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	}
 	a.Sheet = sheet
 	a.postEvents()
+	a.setupNotify(opt)
 	return a, nil
 }
 
@@ -166,7 +170,8 @@ func (a *App) Apply(ctx context.Context, t runsheet.Transition) error {
 	if t.At.IsZero() {
 		t.At = a.now()
 	}
-	if err := a.Sheet.Apply(ctx, t); err != nil {
+	t, err := a.Sheet.Commit(ctx, t) // the hooks see it as journaled (Override, Gate)
+	if err != nil {
 		return err
 	}
 	a.hookMu.Lock()
@@ -199,6 +204,7 @@ func (a *App) Run(ctx context.Context) {
 	start(func() { a.Sheet.Watch(ctx) })
 	start(func() { a.evaluateGates(ctx) })
 	start(func() { a.tick(ctx) })
+	start(func() { a.notifyStatus(ctx) })
 	if a.world != nil {
 		start(func() { demo.Team(ctx, a.checkpointIDs(), a.demoApply) })
 	}

@@ -61,14 +61,15 @@ func (o Options) normalized() Options {
 
 // Notifier sends events to every configured receiver. Send never blocks.
 type Notifier struct {
-	rs   []*receiver
-	once sync.Once
+	rs     []*receiver
+	client *http.Client
+	once   sync.Once
 }
 
 // New starts one worker per receiver. Close stops them.
 func New(entries []config.Notify, opt Options) *Notifier {
 	opt = opt.normalized()
-	n := &Notifier{}
+	n := &Notifier{client: opt.Client}
 	for _, e := range entries {
 		r := newReceiver(e, opt)
 		n.rs = append(n.rs, r)
@@ -102,6 +103,7 @@ func (n *Notifier) Close(ctx context.Context) {
 			go func() { defer wg.Done(); r.close(ctx) }()
 		}
 		wg.Wait()
+		n.client.CloseIdleConnections()
 	})
 }
 
@@ -153,5 +155,6 @@ func Test(ctx context.Context, entries []config.Notify, title string, opt Option
 		}()
 	}
 	wg.Wait()
+	opt.Client.CloseIdleConnections()
 	return out
 }

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/runsheet"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// slackSink is a loopback Slack-shaped receiver: it records each message's text.
+type slackSink struct {
+	srv *httptest.Server
+	mu  sync.Mutex
+	got []string
+}
+
+func newSlackSink(t *testing.T) *slackSink {
+	s := &slackSink{}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Text   string `json:"text"`
+			Blocks []any  `json:"blocks"`
+		}
+		raw, _ := io.ReadAll(r.Body)
+		if json.Unmarshal(raw, &body) != nil || body.Text == "" || len(body.Blocks) == 0 {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.got = append(s.got, body.Text)
+		s.mu.Unlock()
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *slackSink) texts() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.got...)
+}
+
+// waitText waits until a message containing part has arrived, and returns all so far.
+func (s *slackSink) waitText(t *testing.T, part string) []string {
+	t.Helper()
+	for range 1000 {
+		for _, m := range s.texts() {
+			if strings.Contains(m, part) {
+				return s.texts()
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no message with %q; got %q", part, s.texts())
+	return nil
+}
+
+func count(msgs []string, part string) int {
+	n := 0
+	for _, m := range msgs {
+		if strings.Contains(m, part) {
+			n++
+		}
+	}
+	return n
+}
+
+// twoBoards builds two processes' worth of App on one journal, polling one probe.
+func twoBoards(t *testing.T, probe, slack string) (*App, *App) {
+	dir := t.TempDir()
+	src := fmt.Sprintf(`title: Market cutover
+health:
+  - {name: shop, url: %q, interval: 100ms, timeout: 1s}
+runsheet:
+  journal: %s
+  checkpoints:
+    - {id: freeze, title: Old primary read-only, planned: 5m}
+notify:
+  - {name: room, slack: %q, min_interval: 100ms}
+`, probe, filepath.Join(dir, "j"), slack)
+	path := filepath.Join(dir, "w.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var apps [2]*App
+	for i := range apps {
+		cfg, err := config.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if apps[i], err = New(cfg, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return apps[0], apps[1]
+}
+
+// Of two polling processes on one journal, only the holder of the notify lock sends status
+// changes; when it stops, the other takes over. A transition is sent by the process that
+// journaled it, once.
+func TestNotifyOnceForTwoProcesses(t *testing.T) {
+	defer func(d time.Duration) { notifyLockRetry = d }(notifyLockRetry)
+	notifyLockRetry = 50 * time.Millisecond
+	var down atomic.Bool
+	probe := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer probe.Close()
+	slack := newSlackSink(t)
+	a, b := twoBoards(t, probe.URL, slack.srv.URL)
+	ctxA, stopA := context.WithCancel(context.Background())
+	ctxB, stopB := context.WithCancel(context.Background())
+	doneA, doneB := make(chan struct{}), make(chan struct{})
+	go func() { a.Run(ctxA); close(doneA) }()
+	time.Sleep(100 * time.Millisecond) // a takes the lock first
+	go func() { b.Run(ctxB); close(doneB) }()
+	defer func() { stopA(); stopB(); <-doneA; <-doneB; a.Close(); b.Close() }()
+
+	time.Sleep(400 * time.Millisecond) // both have seen shop ok: nothing is sent for that
+	if got := slack.texts(); len(got) != 0 {
+		t.Fatalf("the first ok sent %q", got)
+	}
+	down.Store(true)
+	slack.waitText(t, "shop: ok → crit")
+	if err := b.Apply(context.Background(), runsheet.Transition{Checkpoint: "freeze", Action: runsheet.Start, By: "dana"}); err != nil {
+		t.Fatal(err)
+	}
+	slack.waitText(t, "freeze (Old primary read-only) started by dana, planned 5m")
+
+	stopA() // the lock holder exits; b takes over
+	<-doneA
+	time.Sleep(300 * time.Millisecond)
+	down.Store(false)
+	got := slack.waitText(t, "shop recovered")
+	time.Sleep(500 * time.Millisecond) // anything doubled would have come by now
+	got = slack.texts()
+	if count(got, "shop: ok → crit") != 1 || count(got, "started by dana") != 1 || count(got, "shop recovered") != 1 || len(got) != 3 {
+		t.Errorf("messages %q: want the crit, the start and the recovery once each", got)
+	}
+}
+
+// check never notifies.
+func TestCheckNeverNotifies(t *testing.T) {
+	probe := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer probe.Close()
+	slack := newSlackSink(t)
+	a, b := twoBoards(t, probe.URL, slack.srv.URL)
+	b.Close()
+	cfg := a.Config
+	a.Close()
+	c, err := New(cfg, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := c.Check(context.Background()); rep.Status != "crit" {
+		t.Fatalf("check status %s", rep.Status)
+	}
+	c.Close()
+	if c.Notifier() != nil || len(slack.texts()) != 0 {
+		t.Errorf("check sent %q", slack.texts())
+	}
+}
