@@ -132,7 +132,14 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	go func() { a.Run(ctxA); close(doneA) }()
 	time.Sleep(100 * time.Millisecond) // a takes the lock first
 	go func() { b.Run(ctxB); close(doneB) }()
-	defer func() { stopA(); stopB(); <-doneA; <-doneB; a.Close(); b.Close() }()
+	defer func() {
+		stopA()
+		stopB()
+		<-doneA
+		<-doneB
+		a.Close()
+		b.Close()
+	}()
 
 	time.Sleep(400 * time.Millisecond) // both have seen shop ok: nothing is sent for that
 	if got := slack.texts(); len(got) != 0 {
