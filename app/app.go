@@ -39,8 +39,6 @@ type App struct {
 	frozen  frozen // frozen nodes' baselines (sheet.go)
 	world   *demo.World
 	datadog *datadog.Client
-	// notifier sends Slack and webhook messages (app/notify.go); nil when none are set up.
-	notifier *notify.Notifier
 	closers []io.Closer
 	hooks   []func(runsheet.Transition)
 	inHooks sync.WaitGroup // hooks still running (Close waits a little for them)
@@ -51,6 +49,8 @@ type App struct {
 	// late are the sources that read other sources' state (parity reads lag): check polls
 	// them after the rest.
 	late []string
+
+	notifier *notify.Notifier // Slack and webhook messages (app/notify.go); nil when none
 }
 
 // Options tune New.
