@@ -20,7 +20,8 @@ import (
 )
 
 func newRunCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var httpAddr string
+	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Show the board for a config in this terminal",
 		Args:  cobra.NoArgs,
@@ -34,13 +35,21 @@ func newRunCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			_, stopWeb, err := startWeb(a, httpAddr, nil)
+			if err != nil {
+				return err
+			}
+			defer stopWeb()
 			return runBoard(cmd.Context(), a)
 		},
 	}
+	addHTTPFlag(cmd, &httpAddr)
+	return cmd
 }
 
-func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
+func newDemoCmd(g *globals) *cobra.Command {
+	var httpAddr string
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Show the board on a simulated cutover (no network, no credentials)",
 		Long: "demo runs a simulated marketplace cutover: response times that spike at the cutover and\n" +
@@ -56,6 +65,9 @@ func newDemoCmd() *cobra.Command {
 			}
 			defer os.RemoveAll(dir)
 			cfg, err := app.LoadDemo(filepath.Join(dir, "demo.journal"))
+			if err == nil {
+				err = demoOutbound(g, cfg)
+			}
 			if err != nil {
 				return err
 			}
@@ -64,9 +76,16 @@ func newDemoCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			_, stopWeb, err := startWeb(a, httpAddr, nil)
+			if err != nil {
+				return err
+			}
+			defer stopWeb()
 			return runBoard(cmd.Context(), a)
 		},
 	}
+	addHTTPFlag(cmd, &httpAddr)
+	return cmd
 }
 
 // runBoard polls and shows the board in this terminal until the user quits or a signal.

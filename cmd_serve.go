@@ -21,6 +21,7 @@ import (
 // serveFlags are `warroom serve`'s own flags.
 type serveFlags struct {
 	listen, hostKey, logFile string
+	http                     string // --http
 	local                    bool
 }
 
@@ -45,6 +46,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&f.listen, "listen", "", "address to listen on (default ssh.listen, then "+config.DefaultSSHListen+")")
 	cmd.Flags().StringVar(&f.hostKey, "host-key", "", "host key file (default ssh.host_key); an ed25519 key is created there, mode 0600, if missing")
 	cmd.Flags().BoolVar(&f.local, "local", false, "also show the board in this terminal, as an operator")
+	addHTTPFlag(cmd, &f.http)
 	cmd.Flags().StringVar(&f.logFile, "log", "", "append the server log to this file (default stderr; none with --local)")
 	return cmd
 }
@@ -77,12 +79,18 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
+	webSrv, stopWeb, err := startWeb(a, f.http, logOut)
+	if err != nil {
+		return err
+	}
+	defer stopWeb()
 	runCtx, stopRun := context.WithCancel(context.Background())
 	polled := make(chan struct{})
 	go func() { a.Run(runCtx); close(polled) }()
 	defer func() { stopRun(); <-polled }()
 
 	announce(cmd.ErrOrStderr(), a, srv, sshCfg)
+	announceWeb(cmd.ErrOrStderr(), webSrv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx) }()
 	if f.local {

@@ -60,8 +60,8 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "", "config file (default $WARROOM_CONFIG, then ./warroom.yaml)")
 	root.AddCommand(
-		newRunCmd(g), newDemoCmd(), newServeCmd(g), newCheckCmd(g), newValidateCmd(g),
-		newInitCmd(), newCheckpointCmd(g), newRunsheetCmd(g), newLabCmd(), newVersionCmd(),
+		newRunCmd(g), newDemoCmd(g), newServeCmd(g), newCheckCmd(g), newValidateCmd(g),
+		newInitCmd(), newCheckpointCmd(g), newRunsheetCmd(g), newLabCmd(), newVersionCmd(), newNotifyCmd(g),
 	)
 	return root
 }
