@@ -10,10 +10,11 @@ import (
 
 // liveScript keeps the page live: it swaps the board fragment for each one the server sends.
 // Without scripts the page is whole as served (reload for news).
-const liveScript = `(function(){var b=document.getElementById("board");if(!b||!window.EventSource)return;` +
-	`var s=new EventSource("events");s.addEventListener("board",function(e){b.innerHTML=e.data;` +
+const liveScript = `(function(){var b=document.getElementById("board"),w;if(!b||!window.EventSource)return;` +
+	`var s=new EventSource("events");s.addEventListener("board",function(e){clearTimeout(w);b.innerHTML=e.data;` +
 	`var t=b.querySelector("[data-title]");if(t)document.title=t.getAttribute("data-title");` +
-	`document.body.className="live";});s.onerror=function(){document.body.className="offline";};})();`
+	`document.body.className="live";});s.onerror=function(){clearTimeout(w);` +
+	`w=setTimeout(function(){document.body.className="offline";},3000);};})();`
 
 const pageCSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#111827;--mut:#6b7280;--line:#e5e7eb;--ok:#047857;--warn:#b45309;--crit:#b91c1c;--unk:#6b7280;--acc:#6d28d9}
 @media (prefers-color-scheme:dark){:root{--bg:#0b0f17;--fg:#e5e7eb;--mut:#9ca3af;--line:#1f2937;--ok:#34d399;--warn:#fbbf24;--crit:#f87171;--unk:#9ca3af;--acc:#a78bfa}}

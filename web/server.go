@@ -45,6 +45,9 @@ type Options struct {
 	// loopback address.
 	Token      string
 	MaxClients int         // live pages (SSE streams) at once; default 100
+	// StreamLifetime ends a live stream after this long (the page reconnects at once), so a
+	// stream a proxy forgot never lives for ever; default 10m.
+	StreamLifetime time.Duration
 	Log        *log.Logger // the HTTP server's own errors; default nowhere
 }
 
@@ -74,6 +77,9 @@ func New(d Deps, opt Options) (*Server, error) {
 	}
 	if opt.MaxClients <= 0 {
 		opt.MaxClients = 100
+	}
+	if opt.StreamLifetime <= 0 {
+		opt.StreamLifetime = 10 * time.Minute
 	}
 	if opt.Log == nil {
 		opt.Log = log.New(io.Discard, "", 0)

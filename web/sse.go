@@ -23,6 +23,7 @@ type hub struct {
 	mu      sync.Mutex
 	max     int
 	clients map[chan string]struct{}
+	joins   int // streams ever joined
 }
 
 func newHub(max int) *hub { return &hub{max: max, clients: map[chan string]struct{}{}} }
@@ -36,6 +37,7 @@ func (h *hub) join() chan string {
 	}
 	ch := make(chan string, 1)
 	h.clients[ch] = struct{}{}
+	h.joins++
 	return ch
 }
 
@@ -43,6 +45,12 @@ func (h *hub) leave(ch chan string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.clients, ch)
+}
+
+func (h *hub) joinCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.joins
 }
 
 func (h *hub) count() int {
@@ -119,14 +127,18 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 		return rc.Flush() == nil
 	}
-	if !send("retry: 3000\n" + sseEvent("board", frame)) {
+	if !send("retry: 1000\n" + sseEvent("board", frame)) {
 		return
 	}
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
+	end := time.NewTimer(s.opt.StreamLifetime)
+	defer end.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-end.C:
 			return
 		case frame := <-ch:
 			if !send(sseEvent("board", frame)) {
