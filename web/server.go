@@ -44,11 +44,11 @@ type Options struct {
 	// Token, when set, is required from every client. It must be set unless Listen is a
 	// loopback address.
 	Token      string
-	MaxClients int         // live pages (SSE streams) at once; default 100
+	MaxClients int // live pages (SSE streams) at once; default 100
 	// StreamLifetime ends a live stream after this long (the page reconnects at once), so a
 	// stream a proxy forgot never lives for ever; default 10m.
 	StreamLifetime time.Duration
-	Log        *log.Logger // the HTTP server's own errors; default nowhere
+	Log            *log.Logger // the HTTP server's own errors; default nowhere
 }
 
 // Server is the web board of one process.
