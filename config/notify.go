@@ -44,8 +44,14 @@ func (n Notify) URL() string {
 	return n.Webhook
 }
 
-// Shown names the receiver for people without its secret: "slack webhook (hidden)".
-func (n Notify) Shown() string { return n.Kind() + " webhook (hidden)" }
+// Shown names the receiver for people without its secret: "slack webhook (hidden)" or
+// "webhook (hidden)".
+func (n Notify) Shown() string {
+	if n.Slack != "" {
+		return "slack webhook (hidden)"
+	}
+	return "webhook (hidden)"
+}
 
 // HTTP configures the read-only web board served by run, serve and demo.
 type HTTP struct {
