@@ -281,3 +281,21 @@ func TestTestMessage(t *testing.T) {
 		t.Errorf("slack got %d", len(a.requests()))
 	}
 }
+
+// A summed-up message's webhook body lists every change and the interval.
+func TestWebhookSummaryBody(t *testing.T) {
+	s := newSink(t)
+	e := webhookEntry(s.srv.URL)
+	e.MinInterval = config.Duration(200 * time.Millisecond)
+	n := New([]config.Notify{e}, fast(nil))
+	n.Send(crit("db", 9))
+	n.Send(recovered("db", 0.1))
+	n.Send(crit("db", 8))
+	got := s.waitFor(t, 2, 5*time.Second)
+	closeNow(t, n)
+	b := got[1].body
+	changes, _ := b["changes"].([]any)
+	if b["event"] != "crit" || b["from"] != "crit" || b["to"] != "crit" || len(changes) != 2 || b["interval_s"] != 0.2 {
+		t.Errorf("summary body %s", got[1].raw)
+	}
+}
