@@ -19,7 +19,8 @@ const (
 	chartW, chartH = 720, 220
 )
 
-// charts draws the pinned sources (by default the metrics; with none, the first sources)
+// charts draws the pinned sources (`pin: true`; with none, the metrics; with none of those,
+// the first sources)
 // over the window, with the cutover as a marker and the thresholds as lines.
 func (s *Server) charts(snap *board.Snapshot, v runsheet.View, now time.Time) []chartView {
 	var out []chartView
@@ -39,12 +40,8 @@ func (s *Server) chartSources(snap *board.Snapshot) []board.SourceState {
 			}
 		}
 	}
-	if len(s.deps.Pinned) > 0 {
-		pinned := map[string]bool{}
-		for _, n := range s.deps.Pinned {
-			pinned[n] = true
-		}
-		add(func(src board.SourceState) bool { return pinned[src.Name] })
+	add(func(src board.SourceState) bool { return src.Pin })
+	if len(out) > 0 {
 		return out
 	}
 	add(func(src board.SourceState) bool { return src.Group == "metric" })

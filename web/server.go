@@ -31,9 +31,6 @@ type Deps struct {
 	Status func(snap *board.Snapshot, view runsheet.View, at time.Time) any
 	// Notify, when set, gives the receivers' counters for /metrics.
 	Notify func() []notify.Stats
-	// Pinned names the sources charted on the page; nil charts the metrics (or, with none,
-	// the first sources).
-	Pinned []string
 	Now    func() time.Time
 	Loc    *time.Location // for the page's clock; default UTC
 }

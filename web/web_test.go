@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/warroom-dev/warroom/board"
 )
 
 func get(t *testing.T, req *http.Request) (*http.Response, string) {
@@ -241,5 +243,25 @@ func TestEventsStream(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no crit frame within 5s")
 		}
+	}
+}
+
+// Pinned sources are charted; with none, the metrics.
+func TestChartSources(t *testing.T) {
+	s := &Server{}
+	names := func(infos ...board.Info) []string {
+		var out []string
+		for _, src := range s.chartSources(board.New(infos, board.Options{}).Snapshot()) {
+			out = append(out, src.Name)
+		}
+		return out
+	}
+	m, db := board.Info{Name: "p95", Group: "metric"}, board.Info{Name: "db", Group: "db"}
+	if got := names(m, db); len(got) != 1 || got[0] != "p95" {
+		t.Errorf("unpinned: %v", got)
+	}
+	db.Pin = true
+	if got := names(m, db); len(got) != 1 || got[0] != "db" {
+		t.Errorf("pinned: %v", got)
 	}
 }
