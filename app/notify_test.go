@@ -19,6 +19,7 @@ import (
 
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sources"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -141,7 +142,12 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 		b.Close()
 	}()
 
-	time.Sleep(400 * time.Millisecond) // both have seen shop ok: nothing is sent for that
+	// Both have seen shop ok (nothing is sent for that) before it goes down: a process whose
+	// first sight of shop is crit tells it when it takes over, as a board started mid-outage.
+	for _, x := range []*App{a, b} {
+		waitStatus(t, x, "shop", sources.OK)
+	}
+	time.Sleep(300 * time.Millisecond) // and their watches (woken at least every 50 ms) have too
 	if got := slack.texts(); len(got) != 0 {
 		t.Fatalf("the first ok sent %q", got)
 	}
@@ -152,7 +158,9 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	}
 	slack.waitText(t, "freeze (Old primary read-only) started by dana, planned 5m")
 
-	stopA() // the lock holder exits; b takes over
+	waitStatus(t, b, "shop", sources.Crit) // b has seen the outage too (each process polls on its own)
+	time.Sleep(300 * time.Millisecond)     // and its watch has followed it
+	stopA()                                // the lock holder exits; b takes over
 	<-doneA
 	time.Sleep(300 * time.Millisecond)
 	down.Store(false)
@@ -185,5 +193,20 @@ func TestCheckNeverNotifies(t *testing.T) {
 	c.Close()
 	if c.Notifier() != nil || len(slack.texts()) != 0 {
 		t.Errorf("check sent %q", slack.texts())
+	}
+}
+
+// waitStatus waits (at most 15 s) until app's board has polled the source and shows want.
+func waitStatus(t *testing.T, app *App, name string, want sources.Status) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if st, ok := app.Board.Snapshot().Source(name); ok && st.Polls > 0 && st.Status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s was not %s on the board within 15 s", name, want)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
