@@ -21,6 +21,7 @@ import (
 
 func newRunCmd(g *globals) *cobra.Command {
 	var httpAddr string
+	var rf recordFlags
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Show the board for a config in this terminal",
@@ -30,7 +31,7 @@ func newRunCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return configError(cmd, err)
 			}
-			a, err := app.New(cfg, app.Options{})
+			a, err := app.New(cfg, app.Options{Record: rf.option("run")})
 			if err != nil {
 				return err
 			}
@@ -44,11 +45,13 @@ func newRunCmd(g *globals) *cobra.Command {
 		},
 	}
 	addHTTPFlag(cmd, &httpAddr)
+	addRecordFlags(cmd, &rf, false)
 	return cmd
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var httpAddr string
+	var rf recordFlags
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Show the board on a simulated cutover (no network, no credentials)",
@@ -71,7 +74,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a, err := app.New(cfg, app.Options{})
+			a, err := app.New(cfg, app.Options{Record: rf.option("demo")})
 			if err != nil {
 				return err
 			}
@@ -85,6 +88,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 		},
 	}
 	addHTTPFlag(cmd, &httpAddr)
+	addRecordFlags(cmd, &rf, true)
 	return cmd
 }
 

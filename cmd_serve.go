@@ -23,6 +23,7 @@ type serveFlags struct {
 	listen, hostKey, logFile string
 	http                     string // --http
 	local                    bool
+	rec                      recordFlags
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -47,6 +48,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&f.hostKey, "host-key", "", "host key file (default ssh.host_key); an ed25519 key is created there, mode 0600, if missing")
 	cmd.Flags().BoolVar(&f.local, "local", false, "also show the board in this terminal, as an operator")
 	addHTTPFlag(cmd, &f.http)
+	addRecordFlags(cmd, &f.rec, false)
 	cmd.Flags().StringVar(&f.logFile, "log", "", "append the server log to this file (default stderr; none with --local)")
 	return cmd
 }
@@ -62,7 +64,7 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 		return err
 	}
 	defer closeLog()
-	a, err := app.New(cfg, app.Options{})
+	a, err := app.New(cfg, app.Options{Record: f.rec.option("serve")})
 	if err != nil {
 		return err
 	}

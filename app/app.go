@@ -19,6 +19,7 @@ import (
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/notify"
+	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/datadog"
@@ -51,6 +52,7 @@ type App struct {
 	late []string
 
 	notifier *notify.Notifier // Slack and webhook messages (app/notify.go); nil when none
+	recorder *record.Writer   // nil when not recording (record.go)
 }
 
 // Options tune New.
@@ -61,6 +63,8 @@ type Options struct {
 	// OneShot is for a process that polls once or a few times and exits (check, checkpoint):
 	// sources that work over many polls (a parity walk) finish their work in each poll.
 	OneShot bool
+	// Record says whether and where Run records (record.go); only polling commands set it.
+	Record *Record
 }
 
 // New builds everything cfg describes. Nothing is polled until Run or Check.
@@ -93,6 +97,9 @@ func New(cfg *config.Config, opt Options) (*App, error) {
 	a.Sheet = sheet
 	a.postEvents()
 	a.setupNotify(opt)
+	if opt.Record != nil {
+		a.startRecording(*opt.Record)
+	}
 	return a, nil
 }
 

@@ -91,6 +91,8 @@ type Board struct {
 	version atomic.Uint64
 	at      time.Time                // when the current version was published
 	cur     atomic.Pointer[Snapshot] // the last snapshot built
+
+	observers atomic.Pointer[[]Observer] // see Observe
 }
 
 // New makes a board for the given sources, in display order. A repeated name is ignored.
@@ -138,11 +140,14 @@ func (b *Board) addSeries(src *source, name string) *series {
 
 // AddEvent appends an event and publishes a new version. A zero Time is now.
 func (b *Board) AddEvent(e Event) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	if e.Time.IsZero() {
 		e.Time = b.opt.Now()
 	}
+	for _, o := range b.observed() {
+		o.Added(e)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	e.Text = clip(e.Text, maxEventText)
 	b.appendEvent(e)
 	b.publish()

@@ -22,6 +22,9 @@ const (
 //
 // The board keeps r.Facts as it is: the caller must not modify the map afterwards.
 func (b *Board) Ingest(name string, r sources.Result, at time.Time) {
+	for _, o := range b.observed() {
+		o.Ingested(name, r, at)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	i, ok := b.byName[name]

@@ -105,6 +105,7 @@ func resolvePaths(c *Config, env Env) {
 	for i := range c.Health {
 		c.Health[i].CAFile = resolve(c.Dir, c.Health[i].CAFile, env)
 	}
+	resolveRecordPaths(c, env)
 	if s := c.SSH; s != nil {
 		if s.HostKey != "" {
 			s.HostKey = resolve(c.Dir, s.HostKey, env)

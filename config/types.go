@@ -37,6 +37,7 @@ type Config struct {
 	Notify    []Notify   `yaml:"notify"` // outgoing messages (config/notify.go)
 	HTTP      *HTTP      `yaml:"http"`   // the read-only web board (config/notify.go)
 	Runsheet  Runsheet   `yaml:"runsheet"`
+	Record    *Record    `yaml:"record"` // see record.go
 	// Demo is set only by `warroom demo`: the sources are the simulated cutover.
 	Demo bool `yaml:"-"`
 }
@@ -171,6 +172,7 @@ type Runsheet struct {
 	Journal     string       `yaml:"journal"` // default ./warroom.journal beside the config
 	Window      Duration     `yaml:"window"`  // the announced downtime; 0 = none
 	Checkpoints []Checkpoint `yaml:"checkpoints"`
+	PlanFrom    string       `yaml:"plan_from"` // a rehearsal's recording: planned = its actual durations
 }
 
 // Checkpoint is one step of the plan. Only ID and Title are required.
