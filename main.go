@@ -62,6 +62,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(g), newDemoCmd(g), newServeCmd(g), newCheckCmd(g), newValidateCmd(g),
 		newInitCmd(), newCheckpointCmd(g), newRunsheetCmd(g), newLabCmd(), newVersionCmd(), newNotifyCmd(g),
+		newReportCmd(), newReplayCmd(),
 	)
 	return root
 }

@@ -34,3 +34,20 @@ func (b *Board) observed() []Observer {
 	}
 	return nil
 }
+
+// Replace makes b hold src's sources, series and events, and publishes them; src must not
+// be used afterwards. Replay uses it to rebuild the board at an earlier time while every
+// viewer keeps its subscription to b. Both boards must have the same options.
+func (b *Board) Replace(src *Board) {
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lim, b.created = src.lim, src.created
+	b.srcs, b.byName, b.all, b.keys, b.events = src.srcs, src.byName, src.all, src.keys, src.events
+	src.srcs, src.all, src.events = nil, nil, nil
+	for _, s := range b.srcs {
+		s.dirty = true
+	}
+	b.publish()
+}

@@ -91,6 +91,9 @@ type Checkpoint struct {
 	PointOfNoReturn bool              `json:"point_of_no_return,omitempty"`
 	Command         string            `json:"command,omitempty"`
 	Rollback        string            `json:"rollback,omitempty"`
+	// Rehearsal is the checkpoint's actual duration in the rehearsal recording the plan
+	// was taken from (runsheet.plan_from); 0 when none.
+	Rehearsal Millis `json:"rehearsal_ms,omitempty"`
 }
 
 // Result is one poll's result for one source, as the board received it.
