@@ -15,7 +15,7 @@ type Clock struct {
 	wall   func() time.Time
 	pos    time.Time // the replayed time at ref
 	ref    time.Time // wall time of pos
-	speed  int      // index into Speeds
+	speed  int       // index into Speeds
 	paused bool
 	lo, hi time.Time // the recording's span: the clock stays inside it
 }

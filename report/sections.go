@@ -204,7 +204,6 @@ func countOr(n int, none string) string {
 	return strconv.Itoa(n)
 }
 
-
 func durOr(d time.Duration) string {
 	if d <= 0 {
 		return "–"
