@@ -186,8 +186,8 @@ func (m *Model) footer(w int) string {
 		}
 	}
 	switch {
-	case m.deps.Role == Viewer:
-		right = "viewer · read-only  " + right
+	case m.deps.Replay != nil || m.deps.Role == Viewer:
+		right = m.readOnlyTag() + right
 	case m.deps.ReadOnly:
 		right = "read-only  " + right
 	}

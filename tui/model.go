@@ -53,6 +53,7 @@ type Deps struct {
 	// ReadOnly makes the whole session read-only whatever its role (a replay): the
 	// mutating keys are struck through, as for a viewer, and never reach Apply.
 	ReadOnly bool
+	Replay   Replayer       // set for a replay (replay.go): read-only, driven by its clock
 }
 
 // readOnly reports whether this session may not change checkpoints.
@@ -199,6 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		// Elapsed time, forecast and gate holds move with the clock, not only with new data.
 		m.now = time.Time(msg)
+		if m.deps.Replay != nil {
+			m.now = m.deps.Now() // the recording's clock
+		}
 		m.sheet = m.deps.Sheet()
 		m.keepSelection()
 		return m, tick(m.now)

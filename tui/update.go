@@ -26,6 +26,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.filtering {
 		return m.filterKey(msg)
 	}
+	if m.deps.Replay != nil && m.replayKey(msg) {
+		return nil
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -121,11 +124,7 @@ func (m *Model) runsheetKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.readOnly() {
-		why := "read-only session: viewers cannot change checkpoints — ask an operator"
-		if m.deps.ReadOnly {
-			why = "read-only: checkpoints cannot be changed here"
-		}
-		m.setFlash(why, widgets.LevelWarn)
+		m.setFlash(m.readOnlyWhy(), widgets.LevelWarn)
 		return nil
 	}
 	if m.pending {

@@ -110,7 +110,7 @@ func (m *Model) body(l layout) []string {
 // timing loses its forecast and cutover parts, then the title is cut.
 func (m *Model) header(w int) string {
 	st := m.styles
-	title := st.Title.Render(" warroom") + st.Muted.Render(" · ") + st.Text.Render(widgets.Sanitize(m.deps.Title))
+	title := m.replayBanner() + st.Title.Render(" warroom") + st.Muted.Render(" · ") + st.Text.Render(widgets.Sanitize(m.deps.Title))
 	now := m.now.In(m.deps.Loc)
 	clock := now.Format("15:04:05") + " local · " + m.now.UTC().Format("15:04:05") + " UTC"
 	if _, off := now.Zone(); off == 0 {
