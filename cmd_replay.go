@@ -63,4 +63,3 @@ func replayDeps(p *record.Player, user string) tui.Deps {
 		Role:  tui.Viewer, User: user, Now: p.Now, Replay: p, NoColor: tui.NoColor(),
 	}
 }
-
