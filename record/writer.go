@@ -264,3 +264,19 @@ func (w *Writer) Close() error {
 	w.enc.Close()
 	return errors.Join(err, cerr)
 }
+
+// Flush writes what is buffered as a frame now.
+func (w *Writer) Flush() error { return w.flush(false) }
+
+// Abandon stops the writer without an end line or a final write, as a crash leaves it
+// (for tests of what a kill -9 leaves behind).
+func (w *Writer) Abandon() {
+	select {
+	case <-w.stop:
+		return
+	default:
+	}
+	close(w.stop)
+	<-w.done
+	w.f.Close()
+}

@@ -21,14 +21,16 @@ type Report struct {
 	Checkpoints []CheckpointRow
 	Actions     []Action
 	Overrides   []CheckpointRow
-	Rollbacks   []Action
-	Periods     []Period
-	Strays      []Stray
-	Flips       []Flip
-	Metrics     []MetricRow
-	Charts      []Chart
-	Gantt       string // SVG
-	Rehearsal   bool   // the plan came from a rehearsal: show rehearsal vs live
+	Rollbacks   []Action // rollbacks started and called off
+	// RollbacksStarted counts the rollbacks started.
+	RollbacksStarted int
+	Periods          []Period
+	Strays           []Stray
+	Flips            []Flip
+	Metrics          []MetricRow
+	Charts           []Chart
+	Gantt            string // SVG
+	Rehearsal        bool   // the plan came from a rehearsal: show rehearsal vs live
 }
 
 // Summary is the run in a few figures.
@@ -112,6 +114,9 @@ func Analyze(d *Data) *Report {
 		if a.What == string(runsheet.Rollback) || a.What == string(runsheet.Resume) {
 			rep.Rollbacks = append(rep.Rollbacks, a)
 		}
+		if a.What == string(runsheet.Rollback) {
+			rep.RollbacksStarted++
+		}
 	}
 	rep.Notes = notes(d, s)
 	rep.Periods = d.periods()
@@ -171,7 +176,7 @@ func (d *Data) metrics(cutover time.Time) []MetricRow {
 	var out []MetricRow
 	for _, key := range d.chartKeys() {
 		s := d.series[key]
-		row := MetricRow{Series: seriesTitle(s), Unit: s.unit}
+		row := MetricRow{Series: seriesTitle(s), Unit: d.unitOf(s)}
 		var before, after []float64
 		for _, p := range s.points {
 			if p.Null || math.IsNaN(p.Value) {
@@ -192,6 +197,19 @@ func (d *Data) metrics(cutover time.Time) []MetricRow {
 	return out
 }
 
+// unitOf is a series' unit, else its source's.
+func (d *Data) unitOf(s *seriesData) string {
+	if s.unit != "" {
+		return s.unit
+	}
+	for _, src := range d.Sources {
+		if src.Name == s.source {
+			return src.Unit
+		}
+	}
+	return ""
+}
+
 // higherBetter: a source whose thresholds are "below" is worse when it falls.
 func (d *Data) higherBetter(name string) bool {
 	for _, s := range d.Sources {
@@ -202,7 +220,9 @@ func (d *Data) higherBetter(name string) bool {
 	return false
 }
 
-// verdict says whether the series got better after the cutover (by its p95, ±10 %).
+// verdict says whether the series got better after the cutover: by its median (the
+// cutover's own spike moves the p95 more than the level that follows), ±10 %, with both
+// changes in words.
 func verdict(r MetricRow, noCutover, higherBetter bool) string {
 	switch {
 	case noCutover:
@@ -210,21 +230,27 @@ func verdict(r MetricRow, noCutover, higherBetter bool) string {
 	case r.NBefore < 3 || r.NAfter < 3:
 		return "too few samples"
 	}
-	b, a := r.BeforeP95, r.AfterP95
-	if b == 0 && a == 0 {
-		return "same"
+	change := func(b, a float64) float64 {
+		if b == a {
+			return 0
+		}
+		return (a - b) / math.Max(math.Abs(b), 1e-9)
 	}
-	change := (a - b) / math.Max(math.Abs(b), 1e-9)
+	med, p95 := change(r.BeforeMedian, r.AfterMedian), change(r.BeforeP95, r.AfterP95)
+	why := fmt.Sprintf(" (median %+.0f%%, p95 %+.0f%%)", med*100, p95*100)
 	if higherBetter {
-		change = -change
+		med = -med
 	}
 	switch {
-	case math.Abs(change) < 0.10:
-		return "same"
-	case change < 0:
-		return fmt.Sprintf("better (p95 %+.0f%%)", (a-b)/math.Max(math.Abs(b), 1e-9)*100)
+	case math.Abs(med) < 0.10:
+		if math.Abs(p95) < 0.10 {
+			return "same"
+		}
+		return "same" + why
+	case med < 0:
+		return "better" + why
 	}
-	return fmt.Sprintf("worse (p95 %+.0f%%)", (a-b)/math.Max(math.Abs(b), 1e-9)*100)
+	return "worse" + why
 }
 
 // quantile is the q-quantile (nearest rank) of vs; NaN when empty.
@@ -289,7 +315,7 @@ func (d *Data) charts(rep *Report) []Chart {
 	used := map[string]int{}
 	for _, key := range d.chartKeys() {
 		s := d.series[key]
-		ch := widgets.SVGChart{Title: seriesTitle(s), Unit: s.unit, Width: 900, Height: 260,
+		ch := widgets.SVGChart{Title: seriesTitle(s), Unit: d.unitOf(s), Width: 900, Height: 260,
 			Start: d.First, End: d.Last, Markers: markers,
 			Lines: []widgets.SVGLine{{Name: seriesTitle(s), Points: s.points}}}
 		if s.name == "" {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -51,7 +52,11 @@ func summaryTable(r *Report) *table {
 		ponr += " (" + s.NoReturnID + ")"
 	}
 	add("Point of no return", ponr)
-	add("Rollbacks", countOr(len(r.Rollbacks), "none"))
+	rb := countOr(r.RollbacksStarted, "none")
+	if n := len(r.Rollbacks) - r.RollbacksStarted; n > 0 {
+		rb += fmt.Sprintf(" (%d called off)", n)
+	}
+	add("Rollbacks", rb)
 	add("Overrides", countOr(len(r.Overrides), "none"))
 	return t
 }
