@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -70,8 +71,10 @@ func state(p *Player) string {
 	s := fmt.Sprintf("api=%s/%v", api.Status, *api.Value)
 	for _, c := range v.Checkpoints {
 		s += fmt.Sprintf(" %s=%s", c.ID, c.State)
-		if c.Gate.Expr != "" {
+		if c.Gate.Expr != "" && c.Gate.Light == runsheet.Amber {
 			s += fmt.Sprintf("[%s %s]", c.Gate.Light, c.Gate.Held.Round(time.Second))
+		} else if c.Gate.Expr != "" {
+			s += fmt.Sprintf("[%s]", c.Gate.Light)
 		}
 	}
 	last, _ := snap.Series("api").Last()
@@ -79,8 +82,15 @@ func state(p *Player) string {
 }
 
 func TestReplaySeeks(t *testing.T) {
+	t.Run("from the start", func(t *testing.T) { testSeeks(t, -1) })
+	// Checkpoints every 20 s: a backward seek starts from the last one at least the
+	// window (10 s hold + 2 s + 1 min) before the target, and lands on the same state.
+	t.Run("from checkpoints", func(t *testing.T) { testSeeks(t, 20*time.Second) })
+}
+
+func testSeeks(t *testing.T, every time.Duration) {
 	data := fixture(t)
-	p, err := NewPlayer(data, PlayerOptions{})
+	p, err := NewPlayer(data, PlayerOptions{CheckpointEvery: every})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,21 +98,27 @@ func TestReplaySeeks(t *testing.T) {
 	if !p.First.Equal(t0) || !p.Last.Equal(t0.Add(300300*time.Millisecond)) {
 		t.Fatalf("span %s … %s", p.First, p.Last)
 	}
+	<-p.built
+	if every > 0 && len(p.checkpoints) < 10 {
+		t.Fatalf("%d checkpoints", len(p.checkpoints))
+	}
 	at := func(sec float64) time.Time { return t0.Add(time.Duration(sec * float64(time.Second))) }
 	// A result comes 0.3 s after each whole second, so at second n the newest is n-1's.
 	want := map[float64]string{
-		20:  "api=ok/119 freeze=running switch=pending[green 19s] events=1 last=19s",
-		120: "api=crit/3000 freeze=done switch=pending[red 0s] events=3 last=1m59s",
+		20:  "api=ok/119 freeze=running switch=pending[green] events=1 last=19s",
+		120: "api=crit/3000 freeze=done switch=pending[red] events=3 last=1m59s",
 		155: "api=ok/254 freeze=done switch=pending[amber 4s] events=4 last=2m34s",
-		165: "api=ok/264 freeze=done switch=running[green 14s] events=5 last=2m44s",
-		250: "api=ok/349 freeze=done switch=done[green 1m39s] events=6 last=4m9s",
+		165: "api=ok/264 freeze=done switch=running[green] events=5 last=2m44s",
+		250: "api=ok/349 freeze=done switch=done[green] events=6 last=4m9s",
+		290: "api=ok/389 freeze=done switch=done[green] events=6 last=4m49s",
+		200: "api=ok/299 freeze=done switch=done[green] events=6 last=3m19s",
 	}
 	// Forward, then back (a rebuild), then forward again: each lands on the same state as
 	// a fresh player sent straight there.
-	for _, sec := range []float64{120, 250, 20, 155, 165, 120} {
+	for _, sec := range []float64{120, 250, 20, 155, 165, 120, 290, 200, 155} {
 		p.SeekBoard(at(sec))
 		got := state(p)
-		fresh, _ := NewPlayer(data, PlayerOptions{})
+		fresh, _ := NewPlayer(data, PlayerOptions{CheckpointEvery: -1})
 		fresh.SeekBoard(at(sec))
 		if f := state(fresh); f != got {
 			t.Errorf("at %vs: after seeking %q, fresh %q", sec, got, f)
@@ -160,7 +176,10 @@ func TestLargeRecording(t *testing.T) {
 	if os.Getenv("WARROOM_MEASURE") == "" {
 		t.Skip("set WARROOM_MEASURE=1 to measure")
 	}
-	const nsrc, secs = 100, 4*3600 + 1800
+	nsrc, secs := 100, 4*3600+1800
+	if s := os.Getenv("WARROOM_MEASURE_SECS"); s != "" {
+		secs, _ = strconv.Atoi(s)
+	}
 	h := Header{Title: "large", Started: t0}
 	for i := range nsrc {
 		h.Sources = append(h.Sources, Source{Name: fmt.Sprintf("s%03d", i), Kind: "health", Group: "health", Unit: "ms", Interval: 1000})
@@ -188,7 +207,7 @@ func TestLargeRecording(t *testing.T) {
 	fi, _ := os.Stat(path)
 	t.Logf("recording: %d bytes for %d samples = %.1f bytes/sample; write CPU %s (%.1f µs/sample, %.2f %% of one core at 100 samples/s)",
 		fi.Size(), nsrc*secs, float64(fi.Size())/float64(nsrc*secs), cpu.Round(time.Millisecond),
-		float64(cpu.Microseconds())/float64(nsrc*secs), float64(cpu)/float64(secs*time.Second)*100)
+		float64(cpu.Microseconds())/float64(nsrc*secs), float64(cpu)/float64(time.Duration(secs)*time.Second)*100)
 	data, _ := os.ReadFile(path)
 	start := time.Now()
 	p, err := NewPlayer(data, PlayerOptions{})

@@ -166,3 +166,10 @@ func ReadAll(path string) ([]Line, *Reader, error) {
 		out = append(out, l)
 	}
 }
+
+// clone returns a reader at the same place, with its own decoder.
+func (r *Reader) clone() Reader {
+	c := *r
+	c.dec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	return c
+}
