@@ -19,6 +19,9 @@ func Load(path string) (*config.Config, error) {
 	if errs := ValidateGates(cfg); len(errs) > 0 {
 		return nil, errs
 	}
+	if err := planFrom(cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 

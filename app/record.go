@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -79,9 +80,31 @@ func PlanOf(rs config.Runsheet) record.Plan {
 	for _, c := range rs.Checkpoints {
 		p.Checkpoints = append(p.Checkpoints, record.Checkpoint{ID: c.ID, Title: c.Title, Owner: c.Owner,
 			Planned: record.MillisOf(c.Planned.D()), After: c.After, Gate: c.Gate, Hold: record.MillisOf(c.Hold.D()),
-			Expect: c.Expect, Cutover: c.Cutover, PointOfNoReturn: c.PointOfNoReturn, Command: c.Command, Rollback: c.Rollback})
+			Expect: c.Expect, Cutover: c.Cutover, PointOfNoReturn: c.PointOfNoReturn, Command: c.Command, Rollback: c.Rollback,
+			Rehearsal: record.MillisOf(rs.Rehearsal[c.ID].D())})
 	}
 	return p
+}
+
+// planFrom takes each checkpoint's planned duration from the rehearsal recording named by
+// runsheet.plan_from: the actual duration there, for every checkpoint done in it.
+func planFrom(cfg *config.Config) error {
+	rs := &cfg.Runsheet
+	if rs.PlanFrom == "" {
+		return nil
+	}
+	actual, err := record.Actuals(rs.PlanFrom)
+	if err != nil {
+		return fmt.Errorf("%s: runsheet.plan_from: %w", cfg.File, err)
+	}
+	rs.Rehearsal = map[string]config.Duration{}
+	for i, c := range rs.Checkpoints {
+		if d, ok := actual[c.ID]; ok {
+			rs.Rehearsal[c.ID] = config.Duration(d)
+			rs.Checkpoints[i].Planned = config.Duration(d)
+		}
+	}
+	return nil
 }
 
 // secretsOf lists the config's secrets, so that no text carrying one is recorded.

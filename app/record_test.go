@@ -154,3 +154,49 @@ func TestKill9(t *testing.T) {
 		t.Fatalf("after a restart: %v, %d sessions", err, len(d.Sessions))
 	}
 }
+
+// plan_from takes each checkpoint's planned duration from the rehearsal's actual one, and
+// the live recording carries the rehearsal's durations for the report.
+func TestPlanFromRehearsal(t *testing.T) {
+	dir := t.TempDir()
+	reh := filepath.Join(dir, "rehearsal.rec")
+	w, err := record.Create(reh, record.Header{Title: "rehearsal"}, record.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
+	for i, x := range []struct {
+		id  string
+		a   runsheet.Action
+		sec int
+	}{{"freeze", runsheet.Start, 0}, {"freeze", runsheet.Finish, 420}, {"copy", runsheet.Start, 420},
+		{"copy", runsheet.Reopen, 500}, {"copy", runsheet.Start, 600}, {"copy", runsheet.Finish, 2400}} {
+		w.Transition(runsheet.Transition{Seq: int64(i + 1), Checkpoint: x.id, Action: x.a, By: "dana", At: at.Add(time.Duration(x.sec) * time.Second)})
+	}
+	w.Close()
+	cfgPath := filepath.Join(dir, "warroom.yaml")
+	os.WriteFile(cfgPath, []byte(`title: live
+runsheet:
+  plan_from: rehearsal.rec
+  checkpoints:
+    - {id: freeze, title: Freeze, planned: 5m}
+    - {id: copy, title: Copy the data, planned: 1h}
+    - {id: dns, title: Switch DNS, planned: 10m}
+`), 0o600)
+	cfg, err := Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []time.Duration{cfg.Runsheet.Checkpoints[0].Planned.D(), cfg.Runsheet.Checkpoints[1].Planned.D(), cfg.Runsheet.Checkpoints[2].Planned.D()}
+	if got[0] != 7*time.Minute || got[1] != 30*time.Minute || got[2] != 10*time.Minute {
+		t.Fatalf("planned %v, want 7m, 30m (from the rehearsal) and 10m (not rehearsed)", got)
+	}
+	plan := PlanOf(cfg.Runsheet)
+	if plan.Checkpoints[1].Rehearsal.D() != 30*time.Minute || plan.Checkpoints[2].Rehearsal != 0 {
+		t.Fatalf("recorded rehearsal %+v", plan.Checkpoints)
+	}
+	os.Remove(reh)
+	if _, err := Load(cfgPath); err == nil || !strings.Contains(err.Error(), "plan_from") {
+		t.Fatalf("a missing rehearsal: %v", err)
+	}
+}

@@ -173,6 +173,8 @@ type Runsheet struct {
 	Window      Duration     `yaml:"window"`  // the announced downtime; 0 = none
 	Checkpoints []Checkpoint `yaml:"checkpoints"`
 	PlanFrom    string       `yaml:"plan_from"` // a rehearsal's recording: planned = its actual durations
+	// Rehearsal holds the actual durations read from plan_from, by checkpoint id (app.Load).
+	Rehearsal map[string]Duration `yaml:"-"`
 }
 
 // Checkpoint is one step of the plan. Only ID and Title are required.
