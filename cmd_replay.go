@@ -9,8 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom-dev/warroom/app"
+	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/runsheet"
+	"github.com/warroom-dev/warroom/sshserver"
 	"github.com/warroom-dev/warroom/tui"
 )
 
@@ -37,6 +40,38 @@ func newReplayCmd() *cobra.Command {
 			return runProgram(ctx, m)
 		},
 	}
+}
+
+// serveApp is what serve shows: the live app, recording as configured, or (--replay) a
+// replay with an app that polls nothing.
+func serveApp(cfg *config.Config, f serveFlags) (*app.App, *record.Player, error) {
+	if f.replay == "" {
+		a, err := app.New(cfg, app.Options{Record: f.rec.option("serve")})
+		return a, nil, err
+	}
+	p, err := openReplay(f.replay)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &app.App{Config: cfg, Board: p.Board(), Window: p.Header.Window.D()}, p, nil
+}
+
+// runOrReplay polls the sources, or plays the replay, until ctx is done.
+func runOrReplay(ctx context.Context, a *app.App, p *record.Player) {
+	if p == nil {
+		a.Run(ctx)
+		return
+	}
+	p.Run(ctx)
+}
+
+// sshReplay is the SSH server's view of a replay; nil when serving live.
+func sshReplay(p *record.Player) *sshserver.Replay {
+	if p == nil {
+		return nil
+	}
+	return &sshserver.Replay{Board: p.Board(), Sheet: p.View, Now: p.Now, Control: p,
+		Title: p.Header.Title, Window: p.Header.Window.D()}
 }
 
 // openReplay reads a recording for replay.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/warroom-dev/warroom/app"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/sshserver"
 	"github.com/warroom-dev/warroom/tui"
 )
@@ -24,6 +25,7 @@ type serveFlags struct {
 	http                     string // --http
 	local                    bool
 	rec                      recordFlags
+	replay                   string
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -49,6 +51,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	cmd.Flags().BoolVar(&f.local, "local", false, "also show the board in this terminal, as an operator")
 	addHTTPFlag(cmd, &f.http)
 	addRecordFlags(cmd, &f.rec, false)
+	cmd.Flags().StringVar(&f.replay, "replay", "", "serve a recording, read-only, instead of polling (operators' keys move the replay)")
 	cmd.Flags().StringVar(&f.logFile, "log", "", "append the server log to this file (default stderr; none with --local)")
 	return cmd
 }
@@ -64,17 +67,20 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 		return err
 	}
 	defer closeLog()
-	a, err := app.New(cfg, app.Options{Record: f.rec.option("serve")})
+	a, replay, err := serveApp(cfg, f) // cmd_replay.go
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if replay != nil {
+		defer replay.Close()
+	}
 	var sshCfg config.SSH
 	if cfg.SSH != nil {
 		sshCfg = *cfg.SSH
 	}
 	srv, err := sshserver.New(a, sshCfg, sshserver.Options{Listen: f.listen, HostKey: f.hostKey,
-		Log: slog.New(slog.NewTextHandler(logOut, nil))})
+		Log: slog.New(slog.NewTextHandler(logOut, nil)), Replay: sshReplay(replay)})
 	if err != nil {
 		return err
 	}
@@ -88,7 +94,7 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 	defer stopWeb()
 	runCtx, stopRun := context.WithCancel(context.Background())
 	polled := make(chan struct{})
-	go func() { a.Run(runCtx); close(polled) }()
+	go func() { runOrReplay(runCtx, a, replay); close(polled) }()
 	defer func() { stopRun(); <-polled }()
 
 	announce(cmd.ErrOrStderr(), a, srv, sshCfg)
@@ -96,7 +102,7 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx) }()
 	if f.local {
-		if err := runLocal(ctx, a, srv); err != nil {
+		if err := runLocal(ctx, a, replay, srv); err != nil {
 			stop()
 			return errors.Join(err, <-served)
 		}
@@ -112,8 +118,11 @@ func runServe(cmd *cobra.Command, cfg *config.Config, f serveFlags) error {
 }
 
 // runLocal shows the board in this terminal as an operator, counted among the watchers.
-func runLocal(ctx context.Context, a *app.App, srv *sshserver.Server) error {
+func runLocal(ctx context.Context, a *app.App, replay *record.Player, srv *sshserver.Server) error {
 	deps := localDeps(a)
+	if replay != nil {
+		deps = replayDeps(replay, osUser())
+	}
 	deps.Watchers = srv.Watchers
 	leave := srv.Join(osUser() + " (local)")
 	defer leave()

@@ -39,12 +39,14 @@ type boardSession struct {
 // connection drops, the session idles out, its client stalls, or the server shuts down.
 func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-chan ssh.Window) {
 	env := sess.Environ()
-	m := tui.New(tui.Deps{
+	deps := tui.Deps{
 		Board: s.app.Board, Sheet: s.app.Sheet.View, Apply: s.applyFor(id), Check: s.app.Sheet.Check,
 		Title: s.app.Config.Title, Window: s.app.Window, Role: id.Role, User: id.Journal(),
 		Watchers: s.watch.list, Now: s.opt.Now, Loc: location(envValue(env, "TZ")),
 		NoColor: tui.NoColorFromEnv(env),
-	})
+	}
+	s.replayDeps(&deps, id) // replay.go
+	m := tui.New(deps)
 	defer m.Close()
 	b := &boardSession{s: s, sess: sess, id: id, in: &inputReader{r: sess}}
 	b.in.touch(time.Now())

@@ -38,6 +38,7 @@ type Options struct {
 	HostKey string // overrides ssh.host_key
 	Log     *slog.Logger
 	Now     func() time.Time
+	Replay  *Replay // show a recording instead of the live board (replay.go)
 	// StallTimeout ends a session whose client has taken none of its output for this long
 	// (it stopped reading, or its network is gone); default 1m.
 	StallTimeout time.Duration

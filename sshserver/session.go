@@ -86,7 +86,8 @@ func (s *Server) exec(sess ssh.Session, id Identity) {
 			"`check --json`, or connect without a command for the board", string(cmd)))
 		return
 	}
-	rep := app.Report(s.app.Config.Title, s.app.Board.Snapshot(), s.app.Sheet.View(), s.opt.Now())
+	b, view := s.shown()
+	rep := app.Report(s.app.Config.Title, b.Snapshot(), view, s.opt.Now())
 	var buf bytes.Buffer
 	if asJSON {
 		_ = rep.WriteJSON(&buf)
