@@ -304,15 +304,16 @@ func (p *Player) Sync() { p.SeekBoard(p.Clock.Now()) }
 func (p *Player) SeekBoard(t time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !t.Before(p.cur.pos) {
-		p.feedTo(p.cur, t)
-		return
-	}
 	var from *checkpoint
 	for i := range p.checkpoints {
 		if ck := &p.checkpoints[i]; !ck.at.After(t.Add(-p.window)) {
 			from = ck
 		}
+	}
+	// Forward, feed on, unless a checkpoint lies between here and there.
+	if !t.Before(p.cur.pos) && (from == nil || !from.at.After(p.cur.pos)) {
+		p.feedTo(p.cur, t)
+		return
 	}
 	f, err := p.newFeed(from, nil)
 	if err != nil {
