@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/report"
 	"github.com/warroom-dev/warroom/runsheet"
@@ -198,5 +199,40 @@ runsheet:
 	os.Remove(reh)
 	if _, err := Load(cfgPath); err == nil || !strings.Contains(err.Error(), "plan_from") {
 		t.Fatalf("a missing rehearsal: %v", err)
+	}
+}
+
+// A recording that cannot be written is a warning on the board; the board runs on.
+func TestUnwritableRecordingWarns(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, nil, 0o600)
+	a := demoApp(t, dir, filepath.Join(blocker, "sub", "x.rec"))
+	defer a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	a.Run(ctx)
+	snap := a.Board.Snapshot()
+	warned := false
+	for _, e := range snap.Events {
+		warned = warned || (e.Kind == "record" && e.Status.String() == "warn" && strings.HasPrefix(e.Text, "recording stopped: "))
+	}
+	if !warned || snap.Sources[0].Polls == 0 {
+		t.Fatalf("warned %v, polls %d", warned, snap.Sources[0].Polls)
+	}
+}
+
+func TestSecretsOf(t *testing.T) {
+	cfg, err := LoadDemo(filepath.Join(t.TempDir(), "j"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Databases = append(cfg.Databases, config.Database{Name: "db", DSN: "app:s3cr3t-pw@tcp(127.0.0.1:3306)/shop"})
+	cfg.Datadog = &config.Datadog{APIKey: "dd-api-key-1", AppKey: "dd-app-key-2"}
+	got := strings.Join(secretsOf(cfg), " ")
+	for _, s := range []string{"s3cr3t-pw", "dd-api-key-1", "dd-app-key-2"} {
+		if !strings.Contains(got, s) {
+			t.Errorf("secretsOf misses %s", s)
+		}
 	}
 }
