@@ -208,6 +208,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick(m.now)
 	case appliedMsg:
 		return m, m.applied(msg)
+	case replayedMsg: // replay.go
+		m.refresh()
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:

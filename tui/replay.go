@@ -23,34 +23,38 @@ type Replayer interface {
 	State() (now, start, end time.Time, speed int, paused bool)
 }
 
-// replayKey handles a replay key and reports whether msg was one. The board follows the
-// replayer's clock, so the model takes a new snapshot at once.
-func (m *Model) replayKey(msg tea.KeyPressMsg) bool {
+// replayedMsg says a replay key's seek is done: the model takes the new snapshot at once.
+type replayedMsg struct{}
+
+// replayKey returns the command for a replay key, and whether msg was one. A seek may
+// rebuild the board (seconds on a long recording, and a temporary journal written), so it
+// runs as a command, outside Update.
+func (m *Model) replayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	r := m.deps.Replay
+	var do func()
 	switch msg.String() {
 	case "space":
-		r.Toggle()
+		do = r.Toggle
 	case "left":
-		r.Seek(-10 * time.Second)
+		do = func() { r.Seek(-10 * time.Second) }
 	case "right":
-		r.Seek(10 * time.Second)
+		do = func() { r.Seek(10 * time.Second) }
 	case "shift+left":
-		r.Seek(-time.Minute)
+		do = func() { r.Seek(-time.Minute) }
 	case "shift+right":
-		r.Seek(time.Minute)
+		do = func() { r.Seek(time.Minute) }
 	case "<", "shift+,":
-		r.Slower()
+		do = r.Slower
 	case ">", "shift+.":
-		r.Faster()
+		do = r.Faster
 	case "home":
-		r.SeekStart()
+		do = r.SeekStart
 	case "end":
-		r.SeekEnd()
+		do = r.SeekEnd
 	default:
-		return false
+		return nil, false
 	}
-	m.refresh()
-	return true
+	return func() tea.Msg { do(); return replayedMsg{} }, true
 }
 
 // replayBanner is the header's prefix in a replay: REPLAY, the replayed time, play state

@@ -42,7 +42,9 @@ func TestReplaySession(t *testing.T) {
 		{Code: tea.KeyLeft, Mod: tea.ModShift}, {Code: tea.KeyRight, Mod: tea.ModShift},
 		{Code: '<', Text: "<"}, {Code: '>', Text: ">"}, {Code: tea.KeyHome}, {Code: tea.KeyEnd},
 	} {
-		m.Update(k)
+		if _, cmd := m.Update(k); cmd != nil {
+			m.Update(cmd()) // the seek, as Bubble Tea runs it, outside Update
+		}
 	}
 	want := "toggle,seek -10s,seek 10s,seek -1m0s,seek 1m0s,slower,faster,start,end"
 	if got := strings.Join(r.calls, ","); got != want {

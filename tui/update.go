@@ -26,8 +26,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.filtering {
 		return m.filterKey(msg)
 	}
-	if m.deps.Replay != nil && m.replayKey(msg) {
-		return nil
+	if m.deps.Replay != nil {
+		if cmd, ok := m.replayKey(msg); ok {
+			return cmd
+		}
 	}
 	k := m.keys
 	switch {
