@@ -6,7 +6,7 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/sources"
-	"github.com/warroom-dev/warroom/widgets"
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 // Ingested records one poll's result (board.Observer). Of each series' points only those
@@ -65,5 +65,5 @@ func clean(s string) string {
 		}
 		s = s[:cut] + "…"
 	}
-	return widgets.Sanitize(s)
+	return sanitize.Line(s)
 }

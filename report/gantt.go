@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom-dev/warroom/widgets"
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 // Gantt layout, pixels.
@@ -95,4 +95,4 @@ func stateColor(state string) string {
 }
 
 // esc makes outside text safe for HTML and SVG.
-func esc(s string) string { return html.EscapeString(widgets.Sanitize(s)) }
+func esc(s string) string { return html.EscapeString(sanitize.Line(s)) }
