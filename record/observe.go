@@ -5,8 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/warroom-dev/warroom/board"
-	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sanitize"
+	"github.com/warroom-dev/warroom/sources"
 )
 
 // Ingested records one poll's result (board.Observer). Of each series' points only those
