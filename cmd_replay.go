@@ -95,6 +95,7 @@ func replayDeps(p *record.Player, user string) tui.Deps {
 	return tui.Deps{
 		Board: p.Board(), Sheet: p.View, Title: p.Header.Title, Window: p.Header.Window.D(),
 		Apply: func(context.Context, runsheet.Transition) error { return errReplay },
-		Role:  tui.Viewer, User: user, Now: p.Now, Replay: p, NoColor: tui.NoColor(),
+		Check: func(runsheet.Transition) error { return errReplay },
+		Role:  tui.Viewer, ReadOnly: true, User: user, Now: p.Now, Replay: p, NoColor: tui.NoColor(),
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) replayDeps(d *tui.Deps, id Identity) {
 	d.Board, d.Sheet, d.Now, d.Title, d.Window = r.Board, r.Sheet, r.Now, r.Title, r.Window
 	d.Apply = func(context.Context, runsheet.Transition) error { return errReplay }
 	d.Check = func(runsheet.Transition) error { return errReplay }
-	d.Role, d.Replay = tui.Viewer, watchOnly{r.Control}
+	d.Role, d.ReadOnly, d.Replay = tui.Viewer, true, watchOnly{r.Control}
 	if id.Role == tui.Operator {
 		d.Replay = r.Control
 	}

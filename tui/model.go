@@ -53,7 +53,7 @@ type Deps struct {
 	// ReadOnly makes the whole session read-only whatever its role (a replay): the
 	// mutating keys are struck through, as for a viewer, and never reach Apply.
 	ReadOnly bool
-	Replay   Replayer       // set for a replay (replay.go): read-only, driven by its clock
+	Replay   Replayer // set for a replay (replay.go): read-only, driven by its clock
 }
 
 // readOnly reports whether this session may not change checkpoints.
