@@ -5,11 +5,27 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/board"
+	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/datadog"
 	"github.com/warroom-dev/warroom/sources/health"
 	"github.com/warroom-dev/warroom/sources/mysql"
+	"github.com/warroom-dev/warroom/sources/postgres"
 )
+
+// databaseSource is a database source the app closes on exit.
+type databaseSource interface {
+	sources.Source
+	Close() error
+}
+
+// newDatabase makes the source of one databases: entry, by its engine.
+func newDatabase(db config.Database, all []config.Database, d config.Defaults, exp *sources.Expectations) (databaseSource, error) {
+	if db.IsPostgres() {
+		return postgres.New(db, all, d, exp)
+	}
+	return mysql.New(db, all, d, exp)
+}
 
 // buildConfigured makes the sources the config names: Datadog metrics (one batched job),
 // databases and health probes, in that order on the board.
@@ -33,7 +49,7 @@ func (a *App) buildConfigured() ([]board.Info, error) {
 		}
 	}
 	for _, db := range cfg.Databases {
-		src, err := mysql.New(db, cfg.Databases, cfg.Defaults, a.Expect)
+		src, err := newDatabase(db, cfg.Databases, cfg.Defaults, a.Expect)
 		if err != nil {
 			return nil, err // it names the database already
 		}

@@ -8,17 +8,23 @@ import (
 	"github.com/warroom-dev/warroom/sources/health"
 	"github.com/warroom-dev/warroom/sources/mysql"
 	"github.com/warroom-dev/warroom/sources/parity"
+	"github.com/warroom-dev/warroom/sources/postgres"
 )
 
 // Kinds are every kind of source warroom polls, each as its package declares it: gate
 // validation, the board and the check --json facts (docs/facts.md) take them from here.
-var Kinds = sources.NewRegistry(mysql.Kind, health.KindHTTP, health.KindTCP, health.KindDNS, datadog.Kind, parity.Kind)
+var Kinds = sources.NewRegistry(mysql.Kind, postgres.Kind, health.KindHTTP, health.KindTCP, health.KindDNS, datadog.Kind, parity.Kind)
 
 // healthKinds maps config.Health.Kind to the probe's declared kind.
 var healthKinds = map[string]sources.Kind{"health": health.KindHTTP, "tcp": health.KindTCP, "dns": health.KindDNS}
 
 // dbKind is the kind of a configured database.
-func dbKind(config.Database) sources.Kind { return mysql.Kind }
+func dbKind(d config.Database) sources.Kind {
+	if d.IsPostgres() {
+		return postgres.Kind
+	}
+	return mysql.Kind
+}
 
 // healthKind is the kind of a configured health probe.
 func healthKind(h config.Health) sources.Kind { return healthKinds[h.Kind()] }

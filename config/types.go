@@ -74,10 +74,11 @@ type Metric struct {
 	Pos   Pos      `yaml:"-"`
 }
 
-// Database is one MySQL, MariaDB or Aurora node.
+// Database is one MySQL, MariaDB, Aurora or PostgreSQL node.
 type Database struct {
 	Name      string         `yaml:"name"`
-	DSN       string         `yaml:"dsn"`        // go-sql-driver DSN; its password is a secret
+	DSN       string         `yaml:"dsn"`        // go-sql-driver DSN or postgres:// URL; its password is a secret
+	Engine    string         `yaml:"engine"`     // "", "mysql" or "postgres"; "" follows the DSN
 	Expect    string         `yaml:"expect"`     // "", "writable" or "read_only"
 	ReplicaOf string         `yaml:"replica_of"` // the name of another database
 	Heartbeat *Heartbeat     `yaml:"heartbeat"`

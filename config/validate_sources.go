@@ -70,7 +70,7 @@ func (v *validator) metrics() {
 // heartbeatTable is schema.table, safe to put in a query.
 var heartbeatTable = regexp.MustCompile(`^[A-Za-z0-9_$]+\.[A-Za-z0-9_$]+$`)
 
-// databases checks each MySQL-family node.
+// databases checks each MySQL-family or PostgreSQL node.
 func (v *validator) databases() {
 	for i, db := range v.c.Databases {
 		if db.Pos.IsZero() {
@@ -80,7 +80,7 @@ func (v *validator) databases() {
 		v.required(item, "name", db.Name, db.Pos, "")
 		v.required(item, "dsn", db.DSN, db.Pos, " (like dsn: ${DB_DSN}, user:password@tcp(host:3306)/)")
 		v.name(item, db.Name, db.Pos)
-		v.dsn(item+".dsn", db.DSN, db.Pos)
+		v.databaseDSN(item, db)
 		if db.Expect != "" {
 			v.oneOf(item+".expect", db.Expect, db.Pos, "writable", "read_only")
 		}

@@ -261,3 +261,7 @@ func (c *Cluster) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// BeatSQL writes one heartbeat row for server_id $1 with the writer's clock.
+const BeatSQL = "INSERT INTO " + HeartbeatTable + " (server_id, ts) VALUES ($1, clock_timestamp()) " +
+	"ON CONFLICT (server_id) DO UPDATE SET ts = excluded.ts"

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// IsPostgres reports whether the database is a PostgreSQL node: engine postgres, or no
+// engine and a postgres:// or postgresql:// DSN.
+func (d Database) IsPostgres() bool {
+	if d.Engine != "" {
+		return d.Engine == "postgres"
+	}
+	dsn := strings.ToLower(strings.TrimSpace(d.DSN))
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// databaseDSN checks a database's engine and its DSN with that engine's parser.
+func (v *validator) databaseDSN(item string, db Database) {
+	if db.Engine != "" {
+		v.oneOf(item+".engine", db.Engine, db.Pos, "mysql", "postgres")
+	}
+	switch {
+	case db.IsPostgres():
+		v.pgDSN(item+".dsn", db.DSN, db.Pos)
+	case db.Engine == "" || db.Engine == "mysql":
+		v.dsn(item+".dsn", db.DSN, db.Pos)
+	}
+}
+
+// pgDSN reports a DSN pgx cannot read. pgx's message quotes the DSN and a URL error quotes
+// it whole, password and all: only the reason is kept, with the password taken out.
+func (v *validator) pgDSN(path, dsn string, fallback Pos) {
+	if strings.TrimSpace(dsn) == "" || v.bad[path] {
+		return
+	}
+	_, err := pgx.ParseConfig(dsn)
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "`: "); i >= 0 {
+		msg = msg[i+3:]
+	}
+	if u, uerr := url.Parse(strings.TrimSpace(dsn)); uerr == nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "***")
+		}
+	}
+	if strings.Contains(msg, "://") || strings.Contains(msg, "password") {
+		msg = "it is not a valid URL or keyword/value list"
+	}
+	v.errorf(v.at(path, fallback), "%s is not a valid PostgreSQL DSN: %s (the form is "+
+		"postgres://user:password@host:5432/dbname?sslmode=verify-full)", path, msg)
+}
