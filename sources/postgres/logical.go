@@ -42,7 +42,8 @@ func (s slot) problem() (crit bool, text string) {
 	return false, ""
 }
 
-// subscription is one subscription of the node's database with its apply worker's state.
+// subscription is one subscription of the node's database with its apply worker's state
+// (a disabled subscription's worker may take a moment to exit: it counts as stopped).
 type subscription struct {
 	Name        string
 	Enabled     bool
@@ -69,7 +70,7 @@ WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database(
 
 func parseSubscription(r row) subscription {
 	return subscription{Name: clip(r.str("subname"), 64), Enabled: r.is("subenabled"), Slot: clip(r.str("subslotname"), 64),
-		Running: r.is("running"), LastMsgAgeS: r.num("last_msg_age_s"),
+		Running: r.is("running") && r.is("subenabled"), LastMsgAgeS: r.num("last_msg_age_s"),
 		ApplyErrors: r.int64Of("apply_errors"), SyncErrors: r.int64Of("sync_errors")}
 }
 

@@ -97,6 +97,7 @@ func plural(n int64, word string) string {
 type strayState struct {
 	expect string
 	base   *writeMark
+	quiet  *writeMark // the newest mark before the stray write: what else moved is told from it
 	first  time.Time // when the stray write was first seen; zero when none
 	text   string    // what moved: "orders +1 row · xid +1 · WAL +1.2 KiB"
 }
@@ -118,19 +119,20 @@ func (s *strayState) observe(m *writeMark, now time.Time) string {
 		return ""
 	}
 	if s.base == nil {
-		s.base = m
+		s.base, s.quiet = m, m
 		return ""
 	}
 	rows, tables := m.moved(s.base)
 	if rows == 0 {
+		s.quiet = m
 		return ""
 	}
 	parts := []string{strings.Join(firstN(tables, 3), ", ")}
-	if d := m.nextXID - s.base.nextXID; d > 0 {
+	if d := m.nextXID - s.quiet.nextXID; d > 0 {
 		parts = append(parts, fmt.Sprintf("xid +%d", d))
 	}
-	if m.lsn > s.base.lsn {
-		parts = append(parts, "WAL +"+formatBytes(float64(m.lsn-s.base.lsn)))
+	if m.lsn > s.quiet.lsn {
+		parts = append(parts, "WAL +"+formatBytes(float64(m.lsn-s.quiet.lsn)))
 	}
 	s.text = clip(strings.Join(parts, " · "), 400)
 	if !s.first.IsZero() {
