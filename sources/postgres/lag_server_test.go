@@ -116,23 +116,29 @@ func TestStoppedSubscription(t *testing.T) {
 }
 
 // TestLostSlot: a slot whose WAL was removed (max_slot_wal_keep_size) is lost: crit on the
-// publisher, since its subscriber can never catch up.
+// node that holds it, since its consumer can never catch up. The slot is made on the
+// subscriber's server, whose WAL nobody else needs: on the primary the churn would put the
+// shared cluster's own subscription at risk too.
 func TestLostSlot(t *testing.T) {
 	c := needCluster(t)
 	all := trio()
-	pub := newSource(t, all[0], all, nil)
-	exec(t, c.Primary, "SELECT pg_create_logical_replication_slot('doomed', 'pgoutput')",
+	holder := newSource(t, all[2], all, nil)
+	exec(t, c.Subscriber, "CREATE TABLE churn (x int)",
+		"SELECT pg_create_logical_replication_slot('doomed', 'pgoutput')",
 		"ALTER SYSTEM SET max_slot_wal_keep_size = '2MB'", "SELECT pg_reload_conf()")
 	t.Cleanup(func() {
-		exec(t, c.Primary, "ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()",
-			"SELECT pg_drop_replication_slot('doomed')")
+		exec(t, c.Subscriber, "ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()",
+			"SELECT pg_drop_replication_slot('doomed')", "DROP TABLE churn")
 	})
+	if r := poll(holder); strings.Contains(r.Detail, "doomed lost") {
+		t.Fatalf("lost before any WAL was written: %s", describeResult(r))
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for i := 0; ; i++ {
-		exec(t, c.Primary, "INSERT INTO orders (amount) SELECT 1 FROM generate_series(1, 2000)", "SELECT pg_switch_wal()")
+		exec(t, c.Subscriber, "INSERT INTO churn SELECT 1 FROM generate_series(1, 2000)", "SELECT pg_switch_wal()")
 		if i%4 == 3 {
-			exec(t, c.Primary, "CHECKPOINT")
-			if query(t, c.Primary, "(SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'doomed')") == "lost" {
+			exec(t, c.Subscriber, "CHECKPOINT")
+			if query(t, c.Subscriber, "(SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'doomed')") == "lost" {
 				break
 			}
 		}
@@ -140,14 +146,14 @@ func TestLostSlot(t *testing.T) {
 			t.Fatal("slot doomed not lost within 20 s")
 		}
 	}
-	r := poll(pub)
-	if r.Status != sources.Crit || !strings.Contains(r.Detail, "slot doomed lost") {
+	r := poll(holder)
+	if r.Status != sources.Crit || !strings.Contains(r.Detail, "slot doomed lost: its consumer can never catch up") {
 		t.Fatalf("lost slot: %s", describeResult(r))
 	}
 	found := false
 	for _, s := range r.Facts["slots"].([]map[string]any) {
 		if s["slot"] == "doomed" {
-			found = s["wal_status"] == "lost" && s["active"] == false
+			found = s["wal_status"] == "lost" && s["active"] == false && s["retained_bytes"] == nil
 		}
 	}
 	if !found {
