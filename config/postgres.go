@@ -23,6 +23,9 @@ func (v *validator) databaseDSN(item string, db Database) {
 		v.oneOf(item+".engine", db.Engine, db.Pos, "mysql", "postgres")
 	}
 	switch {
+	case db.Engine == "mysql" && (Database{DSN: db.DSN}).IsPostgres():
+		v.errorf(v.at(item+".dsn", db.Pos), "%s.dsn is a PostgreSQL URL but engine is mysql: set engine: postgres "+
+			"or remove engine", item)
 	case db.IsPostgres():
 		v.pgDSN(item+".dsn", db.DSN, db.Pos)
 	case db.Engine == "" || db.Engine == "mysql":

@@ -49,7 +49,7 @@ func (s *Source) result(o *observation, expect string, now time.Time) sources.Re
 	if o.seqNote != "" {
 		v.add(sources.Warn, o.seqNote)
 	}
-	if !o.vars.is("pg_monitor") && o.info.Dialect != dialectAurora {
+	if !o.vars.is("pg_monitor") {
 		v.add(sources.Warn, "the monitoring role lacks pg_monitor (GRANT pg_monitor TO it): replication state is hidden")
 	}
 	r := sources.Result{Status: v.st, Value: lag.value, Unit: "s", Detail: strings.Join(v.detail, " · ")}

@@ -98,8 +98,8 @@ type strayState struct {
 	expect string
 	base   *writeMark
 	quiet  *writeMark // the newest mark before the stray write: what else moved is told from it
-	first  time.Time // when the stray write was first seen; zero when none
-	text   string    // what moved: "orders +1 row · xid +1 · WAL +1.2 KiB"
+	first  time.Time  // when the stray write was first seen; zero when none
+	text   string     // what moved: "orders +1 row · xid +1 · WAL +1.2 KiB"
 }
 
 // noteExpect resets the state when the operator changed the node's expectation.
