@@ -136,8 +136,8 @@ func TestParseLSN(t *testing.T) {
 func TestRedactDSN(t *testing.T) {
 	cases := map[string]string{
 		"postgres://warroom:s3cret@db.internal:5432/app?sslmode=verify-full": "postgres://warroom:***@db.internal:5432/app",
-		"postgresql://warroom@db.internal/app":                                "postgres://warroom@db.internal:5432/app",
-		"host=db.internal user=warroom password=s3cret dbname=app":            "postgres://warroom:***@db.internal:5432/app",
+		"postgresql://warroom@db.internal/app":                               "postgres://warroom@db.internal:5432/app",
+		"host=db.internal user=warroom password=s3cret dbname=app":           "postgres://warroom:***@db.internal:5432/app",
 	}
 	for in, want := range cases {
 		if got := RedactDSN(in); got != want {
