@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -107,10 +108,16 @@ func TestLabCutover(t *testing.T) {
 // startLab runs the lab until stop is called (or the test ends) and returns what it printed.
 func startLab(t *testing.T) (text []byte, stop func()) {
 	t.Helper()
+	return startLabFunc(t, Run)
+}
+
+// startLabFunc runs runLab until stop is called (or the test ends) and returns what it printed.
+func startLabFunc(t *testing.T, runLab func(context.Context, string, io.Writer) error) (text []byte, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &signalWriter{ch: make(chan []byte, 1)}
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, "", w) }()
+	go func() { done <- runLab(ctx, "", w) }()
 	stopped := false
 	stop = func() {
 		if stopped {
@@ -142,7 +149,12 @@ func startLab(t *testing.T) (text []byte, stop func()) {
 // labSources polls the lab's databases as warroom would.
 type labSources struct {
 	exp *sources.Expectations
-	src map[string]*mysql.Source
+	src map[string]polled
+}
+
+// polled is a database source of either engine.
+type polled interface {
+	Poll(context.Context) sources.Result
 }
 
 func newLabSources(t *testing.T, cfg *config.Config) *labSources {
@@ -151,7 +163,7 @@ func newLabSources(t *testing.T, cfg *config.Config) *labSources {
 	for _, d := range cfg.Databases {
 		initial[d.Name] = d.Expect
 	}
-	l := &labSources{exp: sources.NewExpectations(initial), src: map[string]*mysql.Source{}}
+	l := &labSources{exp: sources.NewExpectations(initial), src: map[string]polled{}}
 	for _, d := range cfg.Databases {
 		s, err := mysql.New(d, cfg.Databases, cfg.Defaults, l.exp)
 		if err != nil {

@@ -14,7 +14,10 @@ import (
 //
 // The tuple counters are the trigger because nothing but a write moves them: checkpoints,
 // WAL switches, autovacuum and ANALYZE move the WAL position and the transaction id (ANALYZE
-// writes pg_statistic), and every query — warroom's own polls too — counts as a commit.
+// writes pg_statistic), and every query — warroom's own polls too — counts as a commit. The
+// tables are read before the transaction id, so a row counted here belongs to a transaction
+// that completed before the id was read: rows that moved while the id stayed where it was
+// at the starting point were written before it.
 type writeMark struct {
 	tables  map[string][3]int64 // schema.table → ins, upd, del
 	nextXID int64
@@ -124,6 +127,14 @@ func (s *strayState) observe(m *writeMark, now time.Time) string {
 	}
 	rows, tables := m.moved(s.base)
 	if rows == 0 {
+		s.quiet = m
+		return ""
+	}
+	if !s.active() && m.nextXID == s.base.nextXID {
+		// Rows moved, yet no transaction has completed with a new id since the starting point:
+		// these are the late statistics of writes committed before it (a backend sends its
+		// counters up to a second after a commit, ten when it then idles). Take them in.
+		s.base.tables = m.tables
 		s.quiet = m
 		return ""
 	}
