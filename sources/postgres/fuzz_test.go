@@ -23,6 +23,16 @@ func FuzzParsers(f *testing.F) {
 		auroraSelf([]auroraHost{h}, s, time.Now())
 		_ = RedactDSN(s)
 		_ = ParseError(s)
+		const pw = "Zq9-secret-pw"
+		for _, dsn := range []string{"postgres://u:" + pw + "@" + s + "/db", "postgres://u:" + pw + "@h:" + s + "/db?x=" + s,
+			"host=" + s + " user=u password=" + pw} {
+			if err := ParseError(dsn); err != nil && strings.Contains(err.Error(), pw) {
+				t.Fatalf("%q: the password shows: %v", dsn, err)
+			}
+			if strings.Contains(RedactDSN(dsn), pw) {
+				t.Fatalf("%q: RedactDSN shows the password: %s", dsn, RedactDSN(dsn))
+			}
+		}
 		_ = classify(s, s, s)
 	})
 }
