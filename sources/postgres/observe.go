@@ -22,18 +22,23 @@ type observation struct {
 }
 
 // varsQuery reads the state every poll needs in one statement. A function that fails on a
-// primary or on a standby is behind a CASE on pg_is_in_recovery().
-const varsQuery = `SELECT pg_is_in_recovery() AS in_recovery,
+// primary or on a standby is behind a CASE on pg_is_in_recovery(). Aurora PostgreSQL has no
+// WAL receiver (its readers share the cluster's storage): those columns are NULL there.
+func varsQuery(dialect string) string {
+	wal := `pg_last_wal_receive_lsn() AS receive_lsn, pg_last_wal_replay_lsn() AS replay_lsn,
+ CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS replay_paused,
+ extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) AS replay_age_s,
+ (SELECT status FROM pg_stat_wal_receiver LIMIT 1) AS receiver_status`
+	if dialect == dialectAurora {
+		wal = "NULL AS receive_lsn, NULL AS replay_lsn, NULL AS replay_paused, NULL AS replay_age_s, NULL AS receiver_status"
+	}
+	return `SELECT pg_is_in_recovery() AS in_recovery,
  current_setting('default_transaction_read_only') AS default_transaction_read_only,
  current_setting('transaction_read_only') AS transaction_read_only,
  pg_has_role(current_user, 'pg_monitor', 'USAGE') AS pg_monitor,
- CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn() END AS current_lsn,
- pg_last_wal_receive_lsn() AS receive_lsn,
- pg_last_wal_replay_lsn() AS replay_lsn,
- CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS replay_paused,
- extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) AS replay_age_s,
- (SELECT status FROM pg_stat_wal_receiver LIMIT 1) AS receiver_status,
+ CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn() END AS current_lsn, ` + wal + `,
  (SELECT count(*) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())) AS subscriptions`
+}
 
 // inRecovery reports a streaming standby (or an Aurora reader).
 func (o *observation) inRecovery() bool { return o.vars.is("in_recovery") }
@@ -73,7 +78,7 @@ func (s *Source) observe(ctx context.Context, watch func(*observation) bool) (*o
 		return nil, err
 	}
 	o := &observation{info: n.info}
-	rows, err := n.query(ctx, "read the state of", varsQuery)
+	rows, err := n.query(ctx, "read the state of", varsQuery(n.info.Dialect))
 	if err != nil {
 		return nil, err
 	}

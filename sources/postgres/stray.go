@@ -167,7 +167,7 @@ func (s *strayState) active() bool { return !s.first.IsZero() }
 // standby or a subscriber (the apply worker's writes are its job), expected read-only, or
 // read-only with no expectation. A node expected writable is not watched.
 func mustNotWrite(expect string, o *observation) bool {
-	if o.inRecovery() || len(o.subs) > 0 || o.info.Dialect == dialectAurora && o.inRecovery() {
+	if o.inRecovery() || len(o.subs) > 0 {
 		return false
 	}
 	return expect == expectReadOnly || expect == "" && o.readOnly()
