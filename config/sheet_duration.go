@@ -23,18 +23,36 @@ var (
 	clock   = regexp.MustCompile(`^(\d+):([0-5]\d)(?::([0-5]\d))?$`)
 )
 
+// maxSheetDuration is the longest planned or hold time a sheet may give: no step of a
+// cutover takes a week, so a longer one is a typo (an extra digit), and past about 292 years
+// a time.Duration wraps around to a negative number that would drop the cell without a word.
+const maxSheetDuration = 7 * 24 * time.Hour
+
 // sheetDuration reads a planned or hold cell: a duration-formatted cell (a spreadsheet
 // time), 5m, 1h30m, 5 min, 1 h 30 min, H:MM (0:05 is five minutes), H:MM:SS, or a bare
-// number of minutes. The message, when it is not one of those, says how to write it.
+// number of minutes, at most a week. The message, when it is not one of those, says how to
+// write it.
 func sheetDuration(c spreadsheet.Cell) (time.Duration, string) {
+	secs, msg := sheetSeconds(c)
+	if msg != "" {
+		return 0, msg
+	}
+	if secs > maxSheetDuration.Seconds() {
+		return 0, "duration " + quote(strings.TrimSpace(c.Text)) + " is more than a week: write 5m, 0:05 or 5 min"
+	}
+	return time.Duration(math.Round(secs)) * time.Second, ""
+}
+
+// sheetSeconds is sheetDuration's reading, in seconds (a float, so that no length overflows).
+func sheetSeconds(c spreadsheet.Cell) (float64, string) {
 	text := strings.TrimSpace(c.Text)
 	bad := "duration " + quote(text) + ": write 5m, 0:05 or 5 min"
 	switch c.Kind {
 	case spreadsheet.Duration:
-		if c.Number < 0 {
+		if c.Number < 0 || math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
 			return 0, bad
 		}
-		return c.AsDuration(), ""
+		return c.Number * 86400, ""
 	case spreadsheet.DateTime:
 		return 0, "duration " + quote(text) + " is a date: format the column as a duration ([h]:mm) or write 5m"
 	case spreadsheet.Number:
@@ -42,13 +60,13 @@ func sheetDuration(c spreadsheet.Cell) (time.Duration, string) {
 	}
 	low := strings.ToLower(text)
 	if d, err := time.ParseDuration(low); err == nil && d >= 0 {
-		return d, ""
+		return d.Seconds(), ""
 	}
 	if m := clock.FindStringSubmatch(low); m != nil {
-		h, _ := strconv.Atoi(m[1])
+		h, _ := strconv.ParseFloat(m[1], 64)
 		mm, _ := strconv.Atoi(m[2])
 		ss, _ := strconv.Atoi(m[3] + "0")
-		return time.Duration(h)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss/10)*time.Second, ""
+		return h*3600 + float64(mm*60+ss/10), ""
 	}
 	if f, err := strconv.ParseFloat(strings.Replace(low, ",", ".", 1), 64); err == nil {
 		return minutes(f, bad)
@@ -63,15 +81,15 @@ func sheetDuration(c spreadsheet.Cell) (time.Duration, string) {
 			n, _ := strconv.ParseFloat(strings.Replace(p[1], ",", ".", 1), 64)
 			total += n * unit
 		}
-		return time.Duration(math.Round(total)) * time.Second, ""
+		return total, ""
 	}
 	return 0, bad
 }
 
-// minutes is a bare number read as minutes.
-func minutes(f float64, bad string) (time.Duration, string) {
-	if f < 0 || math.IsNaN(f) || f > 7*24*60 {
+// minutes is a bare number read as minutes, in seconds.
+func minutes(f float64, bad string) (float64, string) {
+	if f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, bad
 	}
-	return time.Duration(math.Round(f*60)) * time.Second, ""
+	return f * 60, ""
 }
