@@ -105,7 +105,7 @@ func slackBody(e Event, kind string, dropped int) ([]byte, error) {
 		Text   string  `json:"text"`
 		Blocks []block `json:"blocks"`
 	}{
-		Text: e.Text(kind) + droppedText(dropped),
+		Text: slackEsc(e.Text(kind) + droppedText(dropped)), // Slack reads mrkdwn here too
 		Blocks: []block{
 			{Type: "section", Text: &text{Type: "mrkdwn", Text: strings.TrimSpace(head + " " + slackEsc(line))}},
 			{Type: "context", Elements: []text{{Type: "mrkdwn", Text: ctx}}},

@@ -45,7 +45,7 @@ func TestSlackGetsEachMessageOnce(t *testing.T) {
 		"Market cutover · 02:15:05 UTC · cloud-writer recovered: crit → ok (0.2 s)",
 		"Market cutover · 02:17:05 UTC · freeze (Old primary read-only) started by dana, planned 5m",
 		"Market cutover · 02:16:05 UTC · OVERRIDE catch-up (Cloud writer caught up) done by dana: took 26m, planned 20m (6m over) " +
-			"over a gate that did not hold (gate fails: lag_s < 1), reason: lag is a reporting artefact",
+			"over a gate that did not hold (gate fails: lag_s &lt; 1), reason: lag is a reporting artefact", // Slack shows &lt; as <
 	}
 	for i, r := range got {
 		if r.body["text"] != want[i] {
