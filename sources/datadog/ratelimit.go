@@ -54,12 +54,14 @@ func headerInt(h http.Header, name string) (int, bool) {
 
 // untilReset is how long until the current period ends, with jitter so that several
 // warroom processes sharing one organisation's limit do not all retry in the same second.
-// Without a Reset header it falls back to the period, then to a minute.
+// Without a Reset header it falls back to the period, then to a minute. It is at least a
+// second: Reset counts whole seconds, so 0 means "within this second", and a shorter wait
+// would ask again several times a second while Datadog keeps refusing.
 func (r *rateState) untilReset(now time.Time) time.Duration {
 	d := time.Minute
 	switch {
 	case !r.resetAt.IsZero():
-		d = max(r.resetAt.Sub(now), 0)
+		d = max(r.resetAt.Sub(now), time.Second)
 	case r.period > 0:
 		d = r.period
 	}
