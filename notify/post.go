@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 // sendError is why one attempt failed, in words that never hold the URL.
@@ -38,7 +40,7 @@ func (r *receiver) post(ctx context.Context, body []byte) *sendError {
 	}
 	resp, err := r.opt.Client.Do(req)
 	if err != nil {
-		return &sendError{reason: r.scrub(describe(ctx, err, r.opt.Timeout))}
+		return r.sendFailure(ctx, err)
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
@@ -57,6 +59,13 @@ func (r *receiver) post(ctx context.Context, body []byte) *sendError {
 		e.permanent = true
 	}
 	return e
+}
+
+// sendFailure is a request that got no answer, in words without the URL or its secrets,
+// and safe for a terminal: a library's error quotes what the other side sent (a TLS error
+// its certificate's names), and the reason is printed by `notify test` and the board.
+func (r *receiver) sendFailure(ctx context.Context, err error) *sendError {
+	return &sendError{reason: sanitize.Line(r.scrub(describe(ctx, err, r.opt.Timeout)))}
 }
 
 // describe says why a request failed without the URL (a url.Error carries it whole).
