@@ -63,16 +63,22 @@ func (d *decoder) loadSheet(c *Config) {
 	}
 	at := d.vals["runsheet.from.file"]
 	tables, err := spreadsheet.Read(resolve(c.Dir, ref.File, d.env))
+	// Without the sheet, the YAML's checkpoints are only overlays (ids with gates): the
+	// sheet's error is the one to fix, not a missing title on each of them.
+	unread := func() { c.Runsheet.Checkpoints = nil }
 	if errors.Is(err, fs.ErrNotExist) {
 		d.errorf(at, "runsheet.from: %s not found: the path is relative to the config's folder", clean(name))
+		unread()
 		return
 	}
 	if err != nil {
 		d.errorf(at, "runsheet.from: %s", clean(err.Error()))
+		unread()
 		return
 	}
 	t, ok := d.pickTable(tables, ref, name)
 	if !ok {
+		unread()
 		return
 	}
 	sheet := readSheet(t, name)

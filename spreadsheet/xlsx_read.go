@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type workbook struct {
 // (what the sheet program last computed and saved).
 func readXLSXFile(name string) ([]Table, error) {
 	zf, err := zip.OpenReader(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err // the caller says "not found", as for a CSV file
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s is not an .xlsx workbook (%v): save it again from the sheet program", path.Base(name), err)
 	}
