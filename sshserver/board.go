@@ -63,7 +63,7 @@ func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-ch
 	b.p = tea.NewProgram(newSessionModel(board, size, b.panicked), opts...)
 
 	leave := s.watch.join(id.Watcher(), id.Role, "over ssh")
-	defer leave()
+	defer leave() // if the board panics; otherwise it has left before the client is told
 	s.log.Info("board opened", "user", id.User, "key", id.Fingerprint, "role", id.Role.String(),
 		"term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
 		"drawn", fmt.Sprintf("%dx%d", size.drawW, size.boardH), "from", sess.RemoteAddr().String())
@@ -73,6 +73,7 @@ func (s *Server) runBoard(sess ssh.Session, id Identity, pty ssh.Pty, winch <-ch
 	_, err := b.p.Run()
 	close(done)
 	<-supervised
+	leave() // the board is gone: the watchers and the event log say so before the client hears it
 	// charm.land/ssh hands every window change to this channel and blocks the session's
 	// requests until it is taken: keep taking them until the session's requests end.
 	go func() {

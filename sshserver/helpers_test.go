@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,12 @@ func newApp(t testing.TB, dir string) *app.App {
 // start runs a server with cfg (host key in a temp folder unless set).
 func start(t testing.TB, cfg config.SSH, opt Options) *fixture {
 	t.Helper()
+	return startListening(t, cfg, opt, nil)
+}
+
+// startListening is start with the server's listener wrapped by wrap (unless nil).
+func startListening(t testing.TB, cfg config.SSH, opt Options, wrap func(net.Listener) net.Listener) *fixture {
+	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), logs: &syncBuffer{}, served: make(chan error, 1)}
 	f.app = newApp(t, f.dir)
 	t.Cleanup(func() { f.app.Close() })
@@ -129,6 +136,9 @@ func start(t testing.TB, cfg config.SSH, opt Options) *fixture {
 	}
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
+	}
+	if wrap != nil {
+		srv.ln = wrap(srv.ln)
 	}
 	f.srv, f.addr = srv, srv.Addr().String()
 	f.hostPub = srv.signer.PublicKey()
@@ -207,6 +217,13 @@ func openBoard(t testing.TB, conn *gossh.Client, w, h int) *client {
 	t.Cleanup(c.close)
 	return c
 }
+
+// frameWait bounds every wait for a screen to show something. A board change is drawn on
+// the next whole-second tick (tui draws the board once a second), then flushed within one
+// renderer frame and sent over SSH: about a second on a quiet machine, several on a loaded
+// 2-core CI machine with the race detector on. Waits poll and return as soon as the screen
+// shows what they wait for, so a generous bound costs nothing when things work.
+const frameWait = 10 * time.Second
 
 // waitFor waits until the screen shows want, or fails showing the screen.
 func (c *client) waitFor(want string, within time.Duration) {

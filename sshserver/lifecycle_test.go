@@ -23,8 +23,8 @@ func TestShutdownEndsSessionsAndLosesNoTransition(t *testing.T) {
 	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{})
 	alice := f.board("alice", op, 120, 40)
 	bob := f.board("bob", viewer, 120, 40)
-	alice.waitFor("○ announce", 5*time.Second)
-	bob.waitFor("○ announce", 5*time.Second)
+	alice.waitFor("○ announce", frameWait)
+	bob.waitFor("○ announce", frameWait)
 
 	// An operator's transitions keep coming while the server shuts down: every one that was
 	// reported as recorded must be in the journal, and none may be half-written.
@@ -107,10 +107,30 @@ func (g *gatedConn) Read(p []byte) (int, error) {
 
 func (g *gatedConn) free() { g.once.Do(func() { close(g.release) }) }
 
+// smallBuffer is the socket buffer size on both ends of the stall test's connections, so that
+// a stalled reader holds up the server's writes after tens of kilobytes rather than the
+// megabytes loopback TCP buffers by default: on a loaded machine a session repaints slowly,
+// and filling those took longer than the test's minute.
+const smallBuffer = 16 << 10
+
+// smallSendBuffers sets each accepted connection's send buffer to smallBuffer.
+type smallSendBuffers struct{ net.Listener }
+
+func (l smallSendBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		err = tc.SetWriteBuffer(smallBuffer)
+	}
+	return c, err
+}
+
 func (f *fixture) dialGated(user string, k testKey) (*gossh.Client, *gatedConn) {
 	f.t.Helper()
 	raw, err := net.Dial("tcp", f.addr)
 	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := raw.(*net.TCPConn).SetReadBuffer(smallBuffer); err != nil {
 		f.t.Fatal(err)
 	}
 	g := &gatedConn{Conn: raw, release: make(chan struct{})}
@@ -123,15 +143,22 @@ func (f *fixture) dialGated(user string, k testKey) (*gossh.Client, *gatedConn) 
 	return gossh.NewClient(c, chans, reqs), g
 }
 
+// stallTimeout is the stall test's StallTimeout. It must exceed frameWait by more than one
+// round of the test's loop: were the others held up by the stalled client, the first change
+// after its writes blocked would show only once it was cut off, StallTimeout later, and so
+// its wait (frameWait) would fail.
+const stallTimeout = frameWait + 5*time.Second
+
 func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
 	op, viewer := newKey(t, "alice"), newKey(t, "bob")
-	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{StallTimeout: 2 * time.Second})
+	f := startListening(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{StallTimeout: stallTimeout},
+		func(ln net.Listener) net.Listener { return smallSendBuffers{ln} })
 	active := f.board("bob", viewer, 120, 40)
 	conn, gate := f.dialGated("frozen", viewer)
 	frozen := openBoard(t, conn, 300, 100)
 	t.Cleanup(gate.free) // runs before frozen's close, which needs to read
-	active.waitFor("○ announce", 5*time.Second)
-	frozen.waitFor("○ announce", 5*time.Second)
+	active.waitFor("○ announce", frameWait)
+	frozen.waitFor("○ announce", frameWait)
 	gate.stalled.Store(true)
 
 	// The frozen client's screen keeps changing size, so the server owes it a repaint a frame,
@@ -173,7 +200,8 @@ func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
 		action runsheet.Action
 		shows  string
 	}{{runsheet.Start, "▶ announce"}, {runsheet.Reopen, "○ announce"}}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(60*time.Second + stallTimeout)
+	var slowestShown time.Duration
 	for i := 0; !strings.Contains(f.logs.String(), "client took no output"); i++ {
 		if time.Now().After(deadline) {
 			t.Fatalf("the frozen client was never found stalled; server log:\n%s", f.logs)
@@ -182,12 +210,15 @@ func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
 			t.Logf("stats %+v", f.srv.Stats())
 		}
 		m := marks[i%2]
+		applied := time.Now()
 		if err := apply(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: m.action}); err != nil {
 			t.Fatal(err)
 		}
-		active.waitFor(m.shows, time.Second)
+		active.waitFor(m.shows, frameWait)
+		slowestShown = max(slowestShown, time.Since(applied))
 		time.Sleep(200 * time.Millisecond)
 	}
+	t.Logf("slowest change to reach the other session while a client stalled: %s", slowestShown.Round(time.Millisecond))
 	// The stalled session is gone; the other keeps following the board.
 	for f.srv.Stats().Sessions != 1 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -195,8 +226,9 @@ func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
 	if n := f.srv.Stats().Sessions; n != 1 {
 		t.Fatalf("%d sessions open after the stall, want 1", n)
 	}
-	active.waitFor("watching: 1 (bob (viewer))", 2*time.Second)
-	if d := time.Duration(slowest.Load()); d > time.Second {
+	active.waitFor("watching: 1 (bob (viewer))", frameWait)
+	// Well under stallTimeout, which an event held up by the stalled client would take.
+	if d := time.Duration(slowest.Load()); d > stallTimeout/3 {
 		t.Fatalf("adding a board event took %s while a client was stalled", d)
 	}
 	t.Logf("slowest board event while a client was stalled: %s", time.Duration(slowest.Load()))
@@ -207,15 +239,17 @@ func TestWatchersAndJoinLeaveEvents(t *testing.T) {
 	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}), Options{})
 	leave := f.srv.Join("root (local)")
 	bob := f.board("bob", viewer, 200, 50)
+	// Two connections join in no set order: alice dials once bob's board is up.
+	bob.waitFor("watching: 2 (root (local), bob (viewer))", frameWait)
 	alice := f.board("alice", op, 200, 50)
-	bob.waitFor("watching: 3 (root (local), alice, +1)", 5*time.Second)
+	bob.waitFor("watching: 3 (root (local), alice, +1)", frameWait)
 	if got := strings.Join(f.srv.Watchers(), "|"); got != "root (local)|alice|bob (viewer)" {
 		t.Fatalf("watchers = %q", got)
 	}
 	alice.press("q")
 	alice.exit(5 * time.Second)
 	leave()
-	bob.waitFor("watching: 1 (bob (viewer))", 2*time.Second)
+	bob.waitFor("watching: 1 (bob (viewer))", frameWait)
 	var texts []string
 	for _, e := range f.app.Board.Snapshot().Events {
 		if e.Kind == "watch" {
@@ -256,12 +290,12 @@ func TestEndOfInputKeepsTheBoardAndAClosedChannelEndsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &client{t: t, scr: scr}
-	c.waitFor("RUNSHEET", 5*time.Second)
+	c.waitFor("RUNSHEET", frameWait)
 	apply := f.srv.applyFor(Identity{User: "alice", Role: tui.Operator, Fingerprint: "SHA256:x"})
 	if err := apply(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: runsheet.Start}); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("▶ announce", 2*time.Second) // still following the board after its input ended
+	c.waitFor("▶ announce", frameWait) // still following the board after its input ended
 
 	// Closing the session's channel, with the connection kept (as a multiplexing client
 	// does), ends the board on the server.

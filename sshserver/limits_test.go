@@ -22,8 +22,8 @@ func TestMaxSessionsTellsWhyAndCloses(t *testing.T) {
 	f := start(t, cfg, Options{})
 	first := f.board("alice", op, 100, 30)
 	second := f.board("alice", op, 100, 30)
-	first.waitFor("○ announce", 5*time.Second)
-	second.waitFor("○ announce", 5*time.Second)
+	first.waitFor("○ announce", frameWait)
+	second.waitFor("○ announce", frameWait)
 
 	third := f.board("alice", op, 100, 30)
 	if code := third.exit(5 * time.Second); code != exitRefused {
@@ -46,7 +46,7 @@ func TestMaxSessionsTellsWhyAndCloses(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	again := f.board("alice", op, 100, 30)
-	again.waitFor("○ announce", 5*time.Second)
+	again.waitFor("○ announce", frameWait)
 }
 
 func TestCtrlCEndsOnlyThatSession(t *testing.T) {
@@ -54,16 +54,16 @@ func TestCtrlCEndsOnlyThatSession(t *testing.T) {
 	f := start(t, keysConfig([]testKey{op}, nil), Options{})
 	a := f.board("alice", op, 120, 40)
 	b := f.board("alice", op, 120, 40)
-	a.waitFor("○ announce", 5*time.Second)
-	b.waitFor("watching: 2", 5*time.Second)
+	a.waitFor("○ announce", frameWait)
+	b.waitFor("watching: 2", frameWait)
 	a.press("\x03")
 	if code := a.exit(5 * time.Second); code != 0 {
 		t.Fatalf("ctrl+c: exit status %d", code)
 	}
-	b.waitFor("watching: 1", 2*time.Second)
-	b.waitFor("alice left after", time.Second)
+	b.waitFor("watching: 1", frameWait)
+	b.waitFor("alice left after", frameWait)
 	b.press("s")
-	b.waitFor("start announce recorded", 2*time.Second)
+	b.waitFor("start announce recorded", frameWait)
 }
 
 func TestIdleSessionIsClosedWithAReason(t *testing.T) {
@@ -73,7 +73,7 @@ func TestIdleSessionIsClosedWithAReason(t *testing.T) {
 	f := start(t, cfg, Options{})
 	idle := f.board("alice", op, 100, 30)
 	busy := f.board("alice", op, 100, 30)
-	idle.waitFor("○ announce", 5*time.Second)
+	idle.waitFor("○ announce", frameWait)
 	stop := time.After(4 * time.Second)
 	ended := make(chan int, 1)
 	go func() { ended <- idle.exit(10 * time.Second) }()
@@ -91,7 +91,7 @@ func TestIdleSessionIsClosedWithAReason(t *testing.T) {
 	if msg := idle.stderr.String(); !strings.Contains(msg, "without a key press (ssh.idle_timeout)") {
 		t.Fatalf("idle session was told %q", msg)
 	}
-	busy.waitFor("RUNSHEET", time.Second) // the one typing is still there
+	busy.waitFor("RUNSHEET", frameWait) // the one typing is still there
 	if n := f.srv.Stats().Sessions; n != 1 {
 		t.Fatalf("%d sessions open, want the busy one only", n)
 	}

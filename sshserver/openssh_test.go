@@ -109,16 +109,16 @@ func TestOpenSSHClientEndToEnd(t *testing.T) {
 	waitScreen("RUNSHEET")
 	waitScreen("○ announce")
 	bob := f.board("bob", viewer, 120, 40)
-	bob.waitFor("watching: 2 (alice, bob (viewer))", 5*time.Second)
+	bob.waitFor("watching: 2 (alice, bob (viewer))", frameWait)
 	tmux("send-keys", "s")
 	waitScreen("start announce recorded")
-	bob.waitFor("▶ announce", time.Second)
+	bob.waitFor("▶ announce", frameWait)
 	// Ctrl+C while a checkpoint runs asks first; y ends this session only.
 	tmux("send-keys", "C-c")
 	waitScreen("Quit warroom?")
 	tmux("send-keys", "y")
 	waitScreen("SSH-EXIT=0")
-	bob.waitFor("watching: 1 (bob (viewer))", 2*time.Second)
+	bob.waitFor("watching: 1 (bob (viewer))", frameWait)
 	if s := screen(); strings.Contains(s, "RUNSHEET") {
 		t.Fatalf("the board is still on the terminal after quitting:\n%s", s)
 	}

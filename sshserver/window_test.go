@@ -95,7 +95,7 @@ func TestGiantWindowIsClamped(t *testing.T) {
 	waitOut(out1, notice, 5*time.Second)
 
 	bob := f.board("bob", viewer, 120, 40)
-	bob.waitFor("RUNSHEET", 10*time.Second)
+	bob.waitFor("RUNSHEET", frameWait)
 
 	if err := os.WriteFile(grow, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -111,9 +111,9 @@ func TestGiantWindowIsClamped(t *testing.T) {
 
 	// The server still answers: bob's board still follows the board, and a new session opens.
 	f.app.Board.AddEvent(board.Event{Status: sources.OK, Kind: "test", Text: "after the giant windows"})
-	bob.waitFor("after the giant windows", 10*time.Second)
+	bob.waitFor("after the giant windows", frameWait)
 	carol := f.board("bob", viewer, 100, 30)
-	carol.waitFor("RUNSHEET", 10*time.Second)
+	carol.waitFor("RUNSHEET", frameWait)
 	if strings.Contains(f.logs.String(), "out of memory") {
 		t.Fatalf("the server ran out of memory:\n%s", f.logs.String())
 	}
@@ -150,10 +150,10 @@ func TestPanicEndsOneSessionOnly(t *testing.T) {
 	f := start(t, keysConfig([]testKey{op}, []testKey{viewer}),
 		Options{wrapModel: func(m tea.Model) tea.Model { return panicky{m} }})
 	bob := f.board("bob", viewer, 100, 30)
-	bob.waitFor("RUNSHEET", 10*time.Second)
+	bob.waitFor("RUNSHEET", frameWait)
 	for _, key := range []string{"P", "C"} {
 		alice := f.board("alice", op, 100, 30)
-		alice.waitFor("RUNSHEET", 10*time.Second)
+		alice.waitFor("RUNSHEET", frameWait)
 		alice.press(key)
 		if code := alice.exit(10 * time.Second); code != 0 {
 			t.Errorf("%s: exit status %d", key, code)
@@ -162,11 +162,11 @@ func TestPanicEndsOneSessionOnly(t *testing.T) {
 			t.Errorf("%s: the session was not told why it ended; stderr: %q", key, alice.stderr.String())
 		}
 		f.app.Board.AddEvent(board.Event{Status: sources.OK, Kind: "test", Text: "still here after " + key})
-		bob.waitFor("still here after "+key, 10*time.Second)
+		bob.waitFor("still here after "+key, frameWait)
 	}
 	if n := strings.Count(f.logs.String(), "the board panicked"); n != 2 {
 		t.Errorf("%d panics logged, want 2:\n%s", n, f.logs.String())
 	}
 	carol := f.board("bob", viewer, 80, 24)
-	carol.waitFor("RUNSHEET", 10*time.Second)
+	carol.waitFor("RUNSHEET", frameWait)
 }
