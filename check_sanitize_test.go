@@ -68,3 +68,23 @@ func TestCheckStripsControlsFromTitles(t *testing.T) {
 		}
 	}
 }
+
+// Errors quote what came from outside — a flag, a config file's keys — and reach stderr
+// without its control sequences: the unknown-flag error that main prints (pflag quotes
+// nothing), a config error from `check` and one from `validate`.
+func TestErrorsOnStderrStripControls(t *testing.T) {
+	const hostile = "x\x1b]0;pwned\x07\x1b[2J\u202Ey"
+	path := writeConfig(t, "title: t\n\"k\\e]0;pwned\\a\\e[2J\\u202E\": 1\n")
+	for _, args := range [][]string{{"--" + hostile}, {"check", "-c", path}, {"validate", "-c", path}} {
+		_, stderr, code := run(t, args...)
+		if code == 0 || stderr == "" {
+			t.Fatalf("%q: exit %d, stderr %q: want an error", args, code, stderr)
+		}
+		if r, bad := forbiddenIn(stderr); bad {
+			t.Errorf("%q: stderr holds %U:\n%q", args, r, stderr)
+		}
+	}
+	if _, stderr, _ := run(t, "--"+hostile); !strings.Contains(stderr, "unknown flag: --xy") {
+		t.Errorf("want the flag's printable text kept: %q", stderr)
+	}
+}

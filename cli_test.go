@@ -30,7 +30,7 @@ func run(t *testing.T, args ...string) (string, string, int) {
 		if errors.As(err, &ee) {
 			code = ee.code
 		} else {
-			fmt.Fprintln(&errb, err)
+			reportError(&errb, err)
 			code = 1
 		}
 	}

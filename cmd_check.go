@@ -10,6 +10,7 @@ import (
 
 	"github.com/warroom-dev/warroom/app"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
@@ -21,12 +22,12 @@ func newCheckCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := app.Load(g.configPath())
 			if err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
+				fmt.Fprintln(cmd.ErrOrStderr(), sanitize.Text(err.Error()))
 				return exitError{code: 3}
 			}
 			code, err := runCheck(cmd.Context(), cfg, asJSON, cmd.OutOrStdout())
 			if err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warroom:", err)
+				reportError(cmd.ErrOrStderr(), err)
 				return exitError{code: 3}
 			}
 			if code != 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-dev/warroom/app"
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/tui"
 )
 
@@ -153,9 +154,10 @@ func osUser() string {
 	return "unknown"
 }
 
-// configError prints a config's errors, one FILE:LINE:COL per line, and exits with code.
+// configError prints a config's errors, one FILE:LINE:COL per line (sanitized: they quote
+// the file's text), and exits with code 1.
 func configError(cmd *cobra.Command, err error) error {
-	fmt.Fprintln(cmd.ErrOrStderr(), err)
+	fmt.Fprintln(cmd.ErrOrStderr(), sanitize.Text(err.Error()))
 	return exitError{code: 1}
 }
 

@@ -6,9 +6,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/warroom-dev/warroom/sanitize"
 )
 
 // version is stamped by the release build (-ldflags "-X main.version=…").
@@ -26,9 +29,16 @@ func main() {
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)
 		}
-		fmt.Fprintln(os.Stderr, "warroom:", err)
+		reportError(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// reportError prints a command's error, sanitized: errors quote flags, paths, config text
+// and answers from servers, none of which may reach the terminal as control sequences. Line
+// breaks stay (a joined error has several lines).
+func reportError(w io.Writer, err error) {
+	fmt.Fprintln(w, "warroom:", sanitize.Text(err.Error()))
 }
 
 // globals are the flags every command shares.
