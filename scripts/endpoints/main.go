@@ -3,6 +3,7 @@
 // measuring `warroom run` watching 20 endpoints (docs/performance.md).
 //
 //	go run ./scripts/endpoints -n 20 > /tmp/endpoints.yaml
+//	go run ./scripts/endpoints -n 20 -pin 4 > /tmp/endpoints.yaml   # the first 4 as tall charts
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 
 func main() {
 	n := flag.Int("n", 20, "how many endpoints")
+	pins := flag.Int("pin", 0, "how many of them, from the first, are pinned (drawn as tall charts)")
 	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -26,7 +28,11 @@ func main() {
 	fmt.Println("health:")
 	for i := 0; i < *n; i++ {
 		delay := 5 + 45*i/max(*n-1, 1)
-		fmt.Printf("  - {name: backend-%02d, url: \"http://%s/%d\", latency: {warn: 40ms, crit: 100ms}}\n", i, ln.Addr(), delay)
+		pin := ""
+		if i < *pins {
+			pin = ", pin: true"
+		}
+		fmt.Printf("  - {name: backend-%02d, url: \"http://%s/%d\", latency: {warn: 40ms, crit: 100ms}%s}\n", i, ln.Addr(), delay, pin)
 	}
 	log.Fatal(http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var ms int
