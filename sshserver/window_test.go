@@ -100,7 +100,9 @@ func TestGiantWindowIsClamped(t *testing.T) {
 	if err := os.WriteFile(grow, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitOut(out1, "your window is 65535×65535", 10*time.Second)
+	// The shell's stty sets columns, then rows: two window changes, one frame each. Under
+	// the whole package with the race detector at load ~20 this took over 10 s, twice in six.
+	waitOut(out1, "your window is 65535×65535", 30*time.Second)
 	out2, _ := openssh(65535, 65535, "")
 	waitOut(out2, "your window is 65535×65535; the board is "+notice, 30*time.Second)
 	time.Sleep(2 * time.Second)
