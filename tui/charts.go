@@ -56,12 +56,28 @@ func (m *Model) chartRows() []chartRow {
 				first = false
 			}
 			n := max(1, min(len(s.Series), maxSeriesRows))
+			head := m.groupHead(s)
 			for j := 0; j < n; j++ {
-				rows = append(rows, chartRow{source: i, series: j, tall: j == 0 && isPinned(s)})
+				rows = append(rows, chartRow{source: i, series: j, tall: j == 0 && !head && isPinned(s)})
 			}
 		}
 	}
 	return rows
+}
+
+// groupHead reports whether a source's first row heads its named series instead of drawing
+// a chart: a grouped metric (a Datadog query "by {host}") has no points of its own, only its
+// headline (the worst group's value) and the detail that names that group.
+func (m *Model) groupHead(s board.SourceState) bool {
+	if len(s.Series) < 2 {
+		return false
+	}
+	v := m.snap.Series(s.Series[0].Key)
+	if v == nil {
+		return true
+	}
+	_, ok := v.Last()
+	return !ok
 }
 
 // tallHeight is the height rule of the charts pane: how many lines each of nTall tall charts
@@ -235,6 +251,11 @@ func (m *Model) sectionLine(title string, w int, first bool) string {
 	return spread([]string{left, st.Muted.Render(right + " ")}, w)
 }
 
+// seriesLabel labels a named series (a Datadog group's tags such as "host:b", a replication
+// channel) on the rows under its source's row: indented, by its own name alone, so that the
+// source's name is read once and the series' rows differ where a label is cut.
+func seriesLabel(name string) string { return "  " + name }
+
 // sparkRow gathers one series' data for the widget.
 func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) widgets.SparkRow {
 	src := m.snap.Sources[r.source]
@@ -248,7 +269,7 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 	if r.series < len(src.Series) {
 		se := src.Series[r.series]
 		if se.Name != "" {
-			row.Label = src.Name + " " + se.Name
+			row.Label = seriesLabel(se.Name)
 			row.Level = widgets.Level(se.Status)
 		}
 		row.Value, row.Unit = se.Value, se.Unit
@@ -268,6 +289,9 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 		}
 	}
 	m.annotate(&row, src, view)
+	if r.series == 0 && row.Buckets == nil && m.groupHead(src) {
+		row.Detail, row.Note = src.Detail, "" // "host:c (worst of 3)": the rows below are the groups
+	}
 	return row
 }
 

@@ -64,6 +64,12 @@ func newEnvFull(t testing.TB, cps []config.Checkpoint, nSources, pinned int, now
 			Threshold: sources.Threshold{Warn: sources.Float(800), Crit: sources.Float(1500)}, Pin: i < pinned})
 	}
 	infos = append(infos, board.Info{Name: "old-primary", Kind: "demo", Group: "db", Interval: time.Second})
+	return newEnvInfos(t, cps, infos, now)
+}
+
+// newEnvInfos is a real board of these sources and a real runsheet on the clock now.
+func newEnvInfos(t testing.TB, cps []config.Checkpoint, infos []board.Info, now func() time.Time) *env {
+	t.Helper()
 	b := board.New(infos, board.Options{})
 	journal := filepath.Join(t.TempDir(), "test.journal")
 	names := runsheet.NamesFromInfos(infos, nil)

@@ -22,7 +22,7 @@ func (m *Model) chart(i int, series []int, n int, step time.Duration, end time.T
 		if j < len(src.Series) {
 			se := src.Series[j]
 			if se.Name != "" {
-				cs.Name, cs.Level = src.Name+" "+se.Name, widgets.Level(se.Status)
+				cs.Name, cs.Level = se.Name, widgets.Level(se.Status)
 			}
 			if se.Unit != "" {
 				c.Unit = se.Unit
