@@ -213,8 +213,9 @@ func (m *Model) drawRow(r chartRow, i, w, th int, lay widgets.SparkLayout) []str
 	}
 	if r.tall && th > 0 {
 		n := widgets.TallPlotWidth(w - 1)
-		tstep, tend := m.columns(n)
+		tstep, tend, ahead := m.pageColumns(n)
 		c := m.chart(r.source, []int{0}, n, tstep, tend)
+		c.Ahead = ahead
 		out := strings.Split(m.styles.TallChart(c, w-1, th, m.deps.Loc), "\n")
 		for k := range out {
 			out[k] = mark + out[k]
@@ -233,6 +234,29 @@ func (m *Model) columns(n int) (time.Duration, time.Time) {
 	}
 	step := niceStep(m.span(), n)
 	return step, m.now.Truncate(step).Add(step)
+}
+
+// pageColumns is columns for a tall chart: its n columns move a page at a time (an eighth
+// of the chart or more) instead of one column a step, so between two pages only the newest
+// column changes: a frame sends one cell per row of the chart, not the whole chart again.
+// The step is the smallest that shows the whole window with a page to spare, so the chart
+// always shows at least the window; the page is the slack that step leaves (fixed for the
+// whole run, whose span grows). ahead is how many columns are not over yet: the one holding
+// now and the rest of the page, drawn blank.
+func (m *Model) pageColumns(n int) (step time.Duration, end time.Time, ahead int) {
+	if n < 16 {
+		step, end = m.columns(n)
+		return step, end, 1
+	}
+	span := m.span()
+	step = niceStep(span, n-n/8)
+	page := n / 8
+	if windows[m.win] > 0 {
+		page = max(page, n-int((span+step-1)/step))
+	}
+	p := time.Duration(page) * step
+	end = m.now.Truncate(p).Add(p)
+	return step, end, int((end.Sub(m.now) + step - 1) / step)
 }
 
 func (m *Model) sectionLine(title string, w int, first bool) string {
@@ -283,6 +307,7 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 			row.Buckets = view.Buckets(end, step, n)
 		}
 	}
+	row.Ahead = 1 // the newest column holds now
 	if c := m.sheet.CutoverAt; !c.IsZero() && c.Before(end) {
 		if k := int(end.Sub(c) / step); k < n {
 			row.CutoverCol = n - 1 - k
@@ -296,21 +321,22 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 }
 
 // annotate sets the row's note: the error, the before/after verdict for metrics, or the
-// source's detail.
+// source's detail. A row without a chart shows the error or detail in the chart's place
+// and not again as its note.
 func (m *Model) annotate(row *widgets.SparkRow, src board.SourceState, view *board.SeriesView) {
 	row.Planned = src.Planned != ""
 	switch {
 	case src.Error != "":
 		row.Note, row.NoteLevel = src.Error, widgets.Level(src.Status)
 		if row.Buckets == nil {
-			row.Detail = src.Error
+			row.Detail, row.Note = src.Error, ""
 		}
 	case src.Group == sources.GroupMetric && view != nil && !m.sheet.CutoverAt.IsZero():
 		row.Note, row.NoteLevel = m.verdict(src.Threshold.Below, view)
 	default:
 		row.Note = src.Detail
 		if row.Buckets == nil {
-			row.Detail = src.Detail
+			row.Detail, row.Note = src.Detail, ""
 		}
 	}
 }

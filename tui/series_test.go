@@ -46,3 +46,15 @@ func TestGroupedSeriesLabelledByTags(t *testing.T) {
 		}
 	}
 }
+
+// A row without a chart (a read-only state, a stray write) shows its text once, in the
+// chart's place, not again as its note.
+func TestChartlessRowSaysItOnce(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	e.feed(time.Now(), true)
+	m := newModel(t, e, Operator, 160, 45)
+	plain := ansi.Strip(strings.Join(m.chartsPane(100, 30), "\n"))
+	if n := strings.Count(plain, "read-only ✓"); n != 1 {
+		t.Errorf("old-primary's detail shows %d times, want once:\n%s", n, plain)
+	}
+}

@@ -45,13 +45,14 @@ func (m *Model) zoomPane(w, h int) []string {
 	}
 	src := m.snap.Sources[i]
 	n := widgets.TallPlotWidth(w)
-	step, end := m.columns(n)
+	step, end, ahead := m.pageColumns(n)
 	idx := make([]int, max(1, min(len(src.Series), widgets.MaxZoomSeries)))
 	for k := range idx {
 		idx[k] = k
 	}
 	z := widgets.Zoom{Chart: m.chart(i, idx, n, step, end), Facts: readableFacts(src),
 		HeadLevel: widgets.Level(src.Effective())}
+	z.Chart.Ahead = ahead
 	z.Head = " " + src.Name + " · " + src.Kind + " · " + src.Effective().String()
 	if !src.LastSuccess.IsZero() {
 		z.Head += " · last answer " + src.LastSuccess.In(m.deps.Loc).Format("15:04:05")

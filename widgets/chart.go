@@ -22,6 +22,10 @@ type Chart struct {
 	// Warn and Crit are the thresholds, drawn as faint lines; Below: lower is worse.
 	Warn, Crit *float64
 	Below      bool
+	// Ahead is how many of the newest columns are not over yet: the one holding now and, on
+	// a chart whose columns move a page at a time, those after it. An empty one is drawn
+	// blank, not as a gap: no data yet is not missing data.
+	Ahead int
 	// Cutover is the cutover moment; zero when there is none.
 	Cutover time.Time
 	// Before and After are the medians of the window before the cutover and since it; both

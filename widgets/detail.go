@@ -134,12 +134,17 @@ type field struct {
 	p           paintID
 }
 
-// pairs writes "name value" fields on one row, leaving out empty ones.
+// pairs writes "name value" fields on one row, leaving out empty ones; a field that does
+// not fit whole on the row starts the next one (never "by" without its name).
 func (d *detail) pairs(fs ...field) {
 	ln := newLine(d.st, d.width, false)
 	for _, f := range fs {
 		if f.value == "" {
 			continue
+		}
+		if ln.w > 0 && ln.w+3+textWidth(f.name)+1+textWidth(f.value) > d.width {
+			d.rows = append(d.rows, ln.finish(d.width))
+			ln = newLine(d.st, d.width, false)
 		}
 		if ln.w > 0 {
 			ln.cell(pPlain, "   ", min(3, d.width-ln.w))

@@ -18,6 +18,7 @@ type SparkRow struct {
 	Warn, Crit *float64
 	Below      bool  // lower is worse
 	CutoverCol int   // index into Buckets of the column holding the cutover; -1 for none
+	Ahead      int   // the newest columns not over yet (the one holding now): blank while empty
 	Level      Level // the source's verdict: colours the glyph and the value
 	Stale      bool  // the source stopped answering: the whole row muted, ◌ for the glyph
 	Planned    bool  // in a planned state (maintenance, quiet): chart and value muted

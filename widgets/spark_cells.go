@@ -42,6 +42,10 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 			}
 			ln.raw(p, cutoverCell, 1)
 		}
+		if !valid(b) && i >= len(bs)-r.Ahead {
+			ln.space(1) // not over yet and still empty: no data yet is not a gap
+			continue
+		}
 		cell, p := st.bar(b, worstOf(b, r.Below), lo, hi, thr, r.Stale)
 		if r.Planned && !r.Stale {
 			p = pMuted

@@ -74,6 +74,7 @@ type plotCol struct {
 	kind plotKind
 	b    board.Bucket
 	t    time.Time // the column's start
+	open bool      // not over yet (Chart.Ahead): blank while empty
 }
 
 func newPlot(c Chart, w, h int) *plot {
@@ -93,7 +94,8 @@ func newPlot(c Chart, w, h int) *plot {
 		if i == cut {
 			p.cols = append(p.cols, plotCol{kind: colMarker})
 		}
-		p.cols = append(p.cols, plotCol{kind: colData, b: bs[i], t: c.Start.Add(time.Duration(i) * c.Step)})
+		p.cols = append(p.cols, plotCol{kind: colData, b: bs[i], t: c.Start.Add(time.Duration(i) * c.Step),
+			open: i >= n-c.Ahead})
 	}
 	if len(p.cols) > w {
 		p.cols = p.cols[len(p.cols)-w:]
@@ -156,7 +158,7 @@ func (st *Styles) plotCell(c Chart, p *plot, col plotCol, base int, thr threshol
 		return "", pPlain
 	}
 	if !valid(col.b) {
-		if base == 0 {
+		if base == 0 && !col.open {
 			return gapCell, pMuted
 		}
 		return "", pPlain

@@ -131,3 +131,39 @@ func TestTallChartThresholds(t *testing.T) {
 		t.Fatalf("warn and crit lines with their values:\n%s", out)
 	}
 }
+
+// Columns not over yet (Chart.Ahead, SparkRow.Ahead) are blank while empty: no data yet is
+// not a gap. A gap in a column that is over still shows as ·.
+func TestColumnsAheadAreBlankNotGaps(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	c := chartFixture(40)
+	c.Cutover = time.Time{}
+	bs := append([]board.Bucket(nil), c.Series[0].Buckets...)
+	for i := 30; i < 40; i++ {
+		bs[i] = board.Bucket{} // the rest of the page: empty
+	}
+	bs[10] = board.Bucket{} // a real gap
+	c.Series = []ChartSeries{{Name: "app p95", Buckets: bs, Level: LevelOK, Value: ptr(412)}}
+	c.Ahead = 10
+	lines := strings.Split(ansi.Strip(st.TallChart(c, 48, 8, fixtureLoc)), "\n")
+	bottom := []rune(lines[len(lines)-2])[TallAxisWidth:]
+	if bottom[10] != '·' {
+		t.Errorf("a gap in a column that is over must show as ·: %q", string(bottom))
+	}
+	if got := string(bottom[30:]); got != strings.Repeat(" ", 10) {
+		t.Errorf("columns ahead must be blank, got %q", got)
+	}
+	r := sparkRows(40)[0]
+	r.Buckets = append([]board.Bucket(nil), r.Buckets...)
+	r.Buckets[39], r.Buckets[20] = board.Bucket{}, board.Bucket{}
+	r.CutoverCol, r.Ahead = -1, 1
+	row := []rune(ansi.Strip(st.SparkRow(r, 100)))
+	lay := NewSparkLayout(100)
+	spark := string(row[lay.SparkAt() : lay.SparkAt()+lay.Spark])
+	if !strings.HasSuffix(spark, " ") {
+		t.Errorf("the newest, empty column must be blank: %q", spark)
+	}
+	if strings.Count(spark, "·") < 1 {
+		t.Errorf("the gap must still show: %q", spark)
+	}
+}

@@ -399,3 +399,22 @@ func TestSummary(t *testing.T) {
 		t.Error("worst of nothing should be unknown, of only ok ok")
 	}
 }
+
+// A field of the detail view that does not fit whole starts the next row: at 52 columns the
+// state row used to end in "by" with the name cut off.
+func TestCheckpointDetailWrapsWholeFields(t *testing.T) {
+	st := NewStyles(Dark(), false)
+	cp := checkpointsFixture()[2]
+	cp.EndedAt, cp.By = cp.StartedAt.Add(4*time.Second), "sam"
+	for w := 30; w <= 100; w++ {
+		out := ansi.Strip(st.CheckpointDetail(cp, false, w, 0, fixtureLoc))
+		if !strings.Contains(out, "by sam") {
+			t.Errorf("width %d: the field 'by sam' is not shown whole:\n%s", w, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasSuffix(strings.TrimRight(l, " "), " by") {
+				t.Errorf("width %d: a row ends in a field name without its value: %q", w, l)
+			}
+		}
+	}
+}
