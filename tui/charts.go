@@ -236,24 +236,19 @@ func (m *Model) columns(n int) (time.Duration, time.Time) {
 	return step, m.now.Truncate(step).Add(step)
 }
 
-// pageColumns is columns for a tall chart: its n columns move a page at a time (an eighth
-// of the chart or more) instead of one column a step, so between two pages only the newest
+// pageColumns is columns for a tall chart: its n columns move a page (an eighth of the
+// chart) at a time instead of one column a step, so between two pages only the newest
 // column changes: a frame sends one cell per row of the chart, not the whole chart again.
 // The step is the smallest that shows the whole window with a page to spare, so the chart
-// always shows at least the window; the page is the slack that step leaves (fixed for the
-// whole run, whose span grows). ahead is how many columns are not over yet: the one holding
-// now and the rest of the page, drawn blank.
+// always shows at least the window. ahead is how many columns are not over yet: the one
+// holding now and the rest of the page, drawn blank.
 func (m *Model) pageColumns(n int) (step time.Duration, end time.Time, ahead int) {
 	if n < 16 {
 		step, end = m.columns(n)
 		return step, end, 1
 	}
-	span := m.span()
-	step = niceStep(span, n-n/8)
 	page := n / 8
-	if windows[m.win] > 0 {
-		page = max(page, n-int((span+step-1)/step))
-	}
+	step = niceStep(m.span(), n-page)
 	p := time.Duration(page) * step
 	end = m.now.Truncate(p).Add(p)
 	return step, end, int((end.Sub(m.now) + step - 1) / step)

@@ -58,3 +58,24 @@ func TestChartlessRowSaysItOnce(t *testing.T) {
 		t.Errorf("old-primary's detail shows %d times, want once:\n%s", n, plain)
 	}
 }
+
+// At 120 columns the zoom's head keeps "esc returns" whole (it was cut to "esc r…"), and a
+// fact that is a time reads as a clock in the board's zone, not as RFC 3339.
+func TestZoomHeadSaysHowToLeave(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	now := time.Now()
+	e.feed(now, true)
+	v := 412.0
+	e.board.Ingest("src-00", sources.Result{Status: sources.OK, Value: &v, Unit: "ms",
+		Facts: map[string]any{"last_point_at": "2026-12-01T10:13:28Z"}}, now)
+	m := newModel(t, e, Operator, 120, 40)
+	m.Update(tickMsg(now))
+	press(t, m, "tab", "j", "z")
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "esc returns") {
+		t.Errorf("the zoom's head must say how to leave it:\n%s", out)
+	}
+	if !strings.Contains(out, "last point at 10:13:28") {
+		t.Errorf("a time fact must read as a clock:\n%s", out)
+	}
+}

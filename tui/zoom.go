@@ -5,6 +5,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/widgets"
@@ -50,18 +53,35 @@ func (m *Model) zoomPane(w, h int) []string {
 	for k := range idx {
 		idx[k] = k
 	}
-	z := widgets.Zoom{Chart: m.chart(i, idx, n, step, end), Facts: readableFacts(src),
+	z := widgets.Zoom{Chart: m.chart(i, idx, n, step, end), Facts: readableFacts(src, m.deps.Loc),
 		HeadLevel: widgets.Level(src.Effective())}
 	z.Chart.Ahead = ahead
-	z.Head = " " + src.Name + " · " + src.Kind + " · " + src.Effective().String()
-	if !src.LastSuccess.IsZero() {
-		z.Head += " · last answer " + src.LastSuccess.In(m.deps.Loc).Format("15:04:05")
+	z.Head = m.zoomHead(src, w-1)
+	// One cell of margin on the left, as the charts pane has for its selection mark.
+	out := strings.Split(m.styles.Zoom(z, w-1, h, m.deps.Loc), "\n")
+	for k := range out {
+		out[k] = " " + out[k]
 	}
+	return exact(strings.Join(out, "\n"), w, h)
+}
+
+// zoomHead is the zoom's head line in w cells: what it shows and how to leave it never cut
+// ("esc returns"), the kind and the time of the last answer only where they fit.
+func (m *Model) zoomHead(src board.SourceState, w int) string {
+	tail := " · " + m.windowLabel() + " · esc returns"
 	if src.Stale {
-		z.Head += " · stale"
+		tail = " · stale" + tail
 	}
-	z.Head += " · " + m.windowLabel() + " · esc returns"
-	return exact(m.styles.Zoom(z, w, h, m.deps.Loc), w, h)
+	head := src.Name + " · " + src.Kind + " · " + src.Effective().String()
+	if !src.LastSuccess.IsZero() {
+		if long := head + " · last answer " + src.LastSuccess.In(m.deps.Loc).Format("15:04:05"); ansi.StringWidth(long+tail) <= w {
+			return long + tail
+		}
+	}
+	if ansi.StringWidth(head+tail) > w {
+		head = src.Name + " · " + src.Effective().String()
+	}
+	return head + tail
 }
 
 // factOrder puts the facts people look for first, per kind; the rest follow by name.
@@ -71,7 +91,7 @@ var factOrder = []string{"error", "last_error", "status_code", "latency_ms", "ph
 	"last_point_at", "series_count", "rate_limit_remaining"}
 
 // readableFacts turns a source's facts (and its error and before/after) into words.
-func readableFacts(s board.SourceState) []widgets.Fact {
+func readableFacts(s board.SourceState, loc *time.Location) []widgets.Fact {
 	keys := make([]string, 0, len(s.Facts))
 	for k := range s.Facts {
 		keys = append(keys, k)
@@ -96,7 +116,11 @@ func readableFacts(s board.SourceState) []widgets.Fact {
 		out = append(out, widgets.Fact{Name: "now", Value: s.Detail})
 	}
 	for _, k := range keys {
-		out = append(out, widgets.Fact{Name: factName(k), Value: factValue(k, s.Facts[k])})
+		v := factValue(k, s.Facts[k])
+		if t, err := time.Parse(time.RFC3339, v); err == nil && strings.HasSuffix(k, "_at") {
+			v = t.In(loc).Format("15:04:05") // "last point at 10:13:28", in the board's zone
+		}
+		out = append(out, widgets.Fact{Name: factName(k), Value: v})
 	}
 	return out
 }
