@@ -136,7 +136,7 @@ func TestTeaRollbackDialog(t *testing.T) {
 	p.step("d", "freeze", runsheet.Done)
 	for _, k := range []string{"enter", "esc", "n", "q"} {
 		p.keys("R")
-		p.wait("Roll back the cutover?", "starting with freeze", "y: roll back    any other key: cancel")
+		p.wait("Roll back the cutover?", "1 step: freeze.", "y: roll back    any other key: cancel")
 		p.keys(k)
 		s := p.wait("cancelled")
 		if strings.Contains(s, "Roll back the cutover?") || e.sheet.View().RollingBack {

@@ -181,8 +181,11 @@ func (m *Model) askRollback() tea.Cmd {
 	steps := m.sheet.RollbackSteps()
 	body := "No done checkpoint has a rollback written: the rollback plan is empty."
 	if len(steps) > 0 {
-		body = fmt.Sprintf("The runsheet switches to the rollback plan: %d step(s), last done first, starting with %s.",
-			len(steps), steps[0].ID)
+		n := "1 step:"
+		if len(steps) > 1 {
+			n = fmt.Sprintf("%d steps, last done first, starting with", len(steps))
+		}
+		body = fmt.Sprintf("The runsheet switches to the rollback plan, %s %s.", n, steps[0].ID)
 	}
 	m.modal = newConfirm(confirmRollback, "", "Roll back the cutover?", body)
 	return nil
