@@ -90,10 +90,14 @@ func (st *Styles) facts(fs []Fact, width, rows, cols int) string {
 			i := c*rows + r
 			switch {
 			case i < len(fs):
-				name := truncate(clean(fs[i].Name), 22)
-				ln.raw(pMuted, " "+name, 1+textWidth(name))
+				name, sep := truncate(clean(fs[i].Name), 22), 0
+				if c > 0 {
+					sep = 1 // a space between columns; the first starts at the edge, as the charts' titles do
+					ln.space(1)
+				}
+				ln.raw(pMuted, name, textWidth(name))
 				ln.space(1)
-				ln.cell(pText, clean(fs[i].Value), colW-2-textWidth(name))
+				ln.cell(pText, clean(fs[i].Value), colW-1-sep-textWidth(name))
 			case i == len(fs) && more > 0:
 				ln.cell(pMuted, fmt.Sprintf(" +%d more", more), colW)
 			default:
