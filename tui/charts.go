@@ -265,7 +265,7 @@ func (m *Model) sectionLine(title string, w int, first bool) string {
 	}
 	right := m.windowLabel() + "  [ ] change"
 	if c := m.sheet.CutoverAt; !c.IsZero() {
-		right += " · │ cutover " + c.In(m.deps.Loc).Format("15:04")
+		right += " · ┃ cutover " + c.In(m.deps.Loc).Format("15:04")
 	}
 	return spread([]string{left, st.Muted.Render(right + " ")}, w)
 }

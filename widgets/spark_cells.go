@@ -9,7 +9,7 @@ import (
 // Glyphs of the chart that are not bars.
 const (
 	gapCell     = "·"
-	cutoverCell = "│"
+	cutoverCell = "┃" // heavier than a whisker (│), so the cutover reads without colour
 )
 
 // spark writes the chart: n cells, right-aligned (the line merges runs of one paint). Each
