@@ -115,6 +115,8 @@ type chartsKey struct {
 	w, h    int
 	end     time.Time
 	step    time.Duration
+	tallEnd time.Time // the tall charts' page
+	ahead   int       // and their columns not over yet
 	sel     int
 	focused bool
 	cutover time.Time
@@ -131,7 +133,8 @@ func (m *Model) chartsPane(w, h int) []string {
 	}
 	lay := widgets.NewSparkLayout(w - 1)
 	step, end := m.columns(lay.Spark)
-	key := chartsKey{version: m.snap.Version, w: w, h: h, end: end, step: step, sel: m.chartSel,
+	_, tallEnd, ahead := m.pageColumns(widgets.TallPlotWidth(w - 1))
+	key := chartsKey{version: m.snap.Version, w: w, h: h, end: end, step: step, tallEnd: tallEnd, ahead: ahead, sel: m.chartSel,
 		focused: m.focus == paneCharts, cutover: m.sheet.CutoverAt, filter: m.filter, styles: m.styles}
 	if m.chartsCache != nil && m.chartsCacheKey == key {
 		return m.chartsCache
