@@ -116,7 +116,12 @@ func runBoard(parent context.Context, a *app.App) error {
 	}
 	m := tui.New(localDeps(a))
 	defer m.Close()
-	return withQuietLogs(a.Config.Runsheet.Journal, os.Stderr, func() error { return runProgram(ctx, m) })
+	logBeside := a.Config.Runsheet.Journal
+	if a.Config.Demo {
+		// the demo's journal folder is removed on exit: its log goes where it can be read after
+		logBeside = filepath.Join(os.TempDir(), "warroom-demo.journal")
+	}
+	return withQuietLogs(logBeside, os.Stderr, func() error { return runProgram(ctx, m) })
 }
 
 // runProgram shows a board in this terminal until the user quits or ctx ends. Signals are

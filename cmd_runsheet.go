@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +25,7 @@ func newRunsheetCmd(g *globals) *cobra.Command {
 
 func newRunsheetExportCmd(g *globals) *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export -o OUT.csv|OUT.xlsx",
 		Short: "Write the runsheet with plan and actual times, who, states, overrides and notes",
@@ -30,7 +33,9 @@ func newRunsheetExportCmd(g *globals) *cobra.Command {
 			"after, gate, command, rollback — these columns read back as the same plan with\n" +
 			"runsheet: {from: FILE}) and what happened (state, actual, started and ended in UTC, by,\n" +
 			"overrides with their reasons, notes). In .xlsx, durations and times are spreadsheet values\n" +
-			"and overruns are highlighted. -o - writes CSV to standard output.",
+			"and overruns are highlighted. -o - writes CSV to standard output. It refuses to overwrite\n" +
+			"the sheet the config reads its checkpoints from (its other sheets and formatting would be\n" +
+			"lost) unless --force.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -45,6 +50,11 @@ func newRunsheetExportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if from := cfg.Runsheet.From.File; from != "" && out != "-" && !force && sameFile(from, out) {
+				return fmt.Errorf("export: %s is the sheet this config reads its checkpoints from: "+
+					"writing it would replace the whole file (its other sheets and formatting too); "+
+					"write another file, or pass --force", out)
+			}
 			t := runsheet.ExportTable(a.Sheet.View())
 			if out == "-" {
 				return spreadsheet.WriteCSV(cmd.OutOrStdout(), t)
@@ -57,7 +67,21 @@ func newRunsheetExportCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write: .csv or .xlsx (- for CSV on stdout)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite even the config's own runsheet sheet")
 	return cmd
+}
+
+// sameFile reports whether two paths name one file (or would: an absent out is compared by
+// its absolute path).
+func sameFile(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	aa, errA := filepath.Abs(a)
+	bb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == bb
 }
 
 func newRunsheetImportCmd() *cobra.Command {

@@ -141,3 +141,22 @@ func TestRunsheetSample(t *testing.T) {
 		t.Errorf("sample reads as %d checkpoints: %+v", len(cps), cps)
 	}
 }
+
+// TestRunsheetExportKeepsTheTeamsSheet: export does not overwrite the sheet the config reads.
+func TestRunsheetExportKeepsTheTeamsSheet(t *testing.T) {
+	dir := t.TempDir()
+	sheet := filepath.Join(dir, "plan.csv")
+	os.WriteFile(sheet, []byte(planCSV), 0o644)
+	cfgPath := filepath.Join(dir, "warroom.yaml")
+	os.WriteFile(cfgPath, []byte("runsheet:\n  from: plan.csv\n"), 0o644)
+	_, errOut, code := run(t, "runsheet", "export", "-c", cfgPath, "-o", sheet)
+	if code == 0 || !strings.Contains(errOut, "is the sheet this config reads its checkpoints from") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if data, _ := os.ReadFile(sheet); string(data) != planCSV {
+		t.Fatalf("the team's sheet was changed")
+	}
+	if _, errOut, code := run(t, "runsheet", "export", "-c", cfgPath, "-o", sheet, "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, errOut)
+	}
+}

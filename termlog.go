@@ -40,7 +40,7 @@ func quietLogs(dir string) (restore func(), where string) {
 		log.SetOutput(prevOut)
 		log.SetFlags(prevFlags)
 		log.SetPrefix(prevPrefix)
-		charmlog.SetOutput(os.Stderr)
+		charmlog.SetOutput(os.Stderr) // its default; charm.land/log cannot say what it had
 		if file != nil {
 			_ = file.Close()
 		}

@@ -2,11 +2,16 @@ package app
 
 import (
 	"slices"
+	"time"
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/parity"
 )
+
+// oneShotWalk bounds a whole parity walk in check and checkpoint: about 75M rows at the
+// pace measured on a 1M-row table (docs/parity.md).
+const oneShotWalk = 30 * time.Minute
 
 // buildParity makes one source per parity entry. Each reads its new side's lag from that
 // database's latest state on the board, so that rows still replicating are pending.
@@ -19,7 +24,14 @@ func (a *App) buildParity(oneShot bool) ([]board.Info, error) {
 			return nil, err
 		}
 		a.closers = append(a.closers, src)
-		a.Jobs = append(a.Jobs, sources.Single(src, p.Interval.D(), p.Timeout.D()))
+		timeout := p.Timeout.D()
+		if oneShot {
+			// check and checkpoint run the walk to its end in one poll: the poll may take as
+			// long as the table needs (each statement is still capped at the timeout on the
+			// server), within a bound.
+			timeout = oneShotWalk
+		}
+		a.Jobs = append(a.Jobs, sources.Single(src, p.Interval.D(), timeout))
 		a.late = append(a.late, p.Name)
 		infos = append(infos, board.Info{Name: p.Name, Kind: parity.Kind.Name, Group: parity.Kind.Group, Unit: "rows", Interval: p.Interval.D()})
 	}

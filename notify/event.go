@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
@@ -198,7 +199,7 @@ func (e Event) timing() string {
 
 // clean makes outside text safe for one line: no control or escape sequences.
 func clean(s string) string {
-	return strings.Join(strings.Fields(widgets.Sanitize(s)), " ")
+	return strings.Join(strings.Fields(sanitize.Line(s)), " ")
 }
 
 func clip(s string, n int) string {

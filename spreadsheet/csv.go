@@ -66,6 +66,9 @@ func ParseCSV(data []byte) (Table, error) {
 		}
 		row := make([]Cell, len(rec))
 		for i, s := range rec {
+			if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+				s = s[1:] // text marked as not a formula
+			}
 			row[i] = TextCell(s)
 		}
 		t.Rows = append(t.Rows, row)
@@ -128,8 +131,16 @@ func WriteCSV(w io.Writer, t Table) error {
 	return cw.Error()
 }
 
-// csvText is how a cell is written in CSV.
+// formulaStart are the first characters that make a spreadsheet program read a CSV cell as a
+// formula (an outside note "=HYPERLINK(…)" would run when the export is opened).
+const formulaStart = "=+-@\t\r"
+
+// csvText is how a cell is written in CSV. Text that a sheet program would take for a
+// formula gets a leading ' (its own "this is text" mark), which the reader takes off again.
 func csvText(c Cell) string {
+	if c.Kind == Text && c.Text != "" && strings.ContainsRune(formulaStart, rune(c.Text[0])) {
+		return "'" + c.Text
+	}
 	if c.Kind == Duration {
 		d := c.AsDuration()
 		neg := ""

@@ -160,3 +160,32 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestCSVFormulaGuard: text that a sheet program would run as a formula is written as text,
+// and reads back as written.
+func TestCSVFormulaGuard(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.csv")
+	cells := []string{"=HYPERLINK(\"http://x\",\"y\")", "+1", "-e 'SET GLOBAL read_only=1'", "@SUM(A1)", "plain"}
+	row := make([]Cell, len(cells))
+	for i, c := range cells {
+		row[i] = TextCell(c)
+	}
+	if err := Write(path, Table{Rows: [][]Cell{row}}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), ",") {
+		if strings.ContainsRune(formulaStart, rune(strings.Trim(line, `"`)[0])) {
+			t.Errorf("cell %q starts like a formula in %s", line, data)
+		}
+	}
+	tables, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range tables[0].Rows[0] {
+		if c.Text != cells[i] {
+			t.Errorf("cell %d reads back as %q, want %q", i, c.Text, cells[i])
+		}
+	}
+}

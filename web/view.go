@@ -8,6 +8,7 @@ import (
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
+	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
@@ -191,7 +192,7 @@ func firstOf(a, b string) string {
 }
 
 // clean strips control and escape sequences; the template escapes HTML.
-func clean(s string) string { return widgets.Sanitize(s) }
+func clean(s string) string { return sanitize.Line(s) }
 
 // hms is H:MM:SS, or M:SS under an hour.
 func hms(d time.Duration) string {

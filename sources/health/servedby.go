@@ -32,7 +32,7 @@ type servedBy struct {
 // add records the header value of one answer ("" when the header was missing) and returns
 // the event when the pattern changed: a backend answered that is not in the window, one
 // left the window (it has not answered for servedByWindow probes), or another backend now
-// answers more than half the window. The first answer is no event.
+// answers three quarters of the window. The first answer is no event.
 func (s *servedBy) add(value string) (event string) {
 	if value == "" {
 		value = noHeader
@@ -57,10 +57,15 @@ func (s *servedBy) add(value string) (event string) {
 		what = append(what, fmt.Sprintf("%s stopped answering (none of the last %d)", dropped, servedByWindow))
 	}
 	if m := s.majority(); m != "" && m != s.major {
-		if s.major != "" {
+		switch {
+		case s.major == "":
+			s.major = m // the first majority is no event
+		case 4*s.count(m) >= 3*len(s.recent):
+			// Moved for real: three quarters of the window, not a random swing of a balanced
+			// pool (a 50:50 round robin crosses half many times an hour; three quarters a few).
 			what = append(what, fmt.Sprintf("most answers now from %s (was %s)", m, s.major))
+			s.major = m
 		}
-		s.major = m
 	}
 	if len(what) == 0 {
 		return ""
