@@ -7,8 +7,8 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/runsheet"
-	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sanitize"
+	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
