@@ -1,22 +1,32 @@
 // Package parity proves that no row was lost in a move: it compares one table on two
-// MySQL/MariaDB/Aurora databases, with counts and key bounds every interval and a chunked
-// checksum walk over the key range computed on the servers (as pt-table-checksum does per
-// chunk), narrowing each difference down to a range of at most 100 keys. It reads the new
-// side's replication lag (from that database's own source) so that rows still on their way
-// are pending, not different. Only plain SELECTs run: no locks, no long transactions.
+// databases (MySQL/MariaDB/Aurora, or PostgreSQL, on both sides), with counts and key bounds
+// every interval and a chunked checksum walk over the key range computed on the servers (as
+// pt-table-checksum does per chunk), narrowing each difference down to a range of at most 100
+// keys. Across engines (MySQL → PostgreSQL) the row hashes are not comparable: counts and key
+// bounds only. It reads the new side's replication lag (from that database's own source) so
+// that rows still on their way are pending, not different. Only plain SELECTs run: no locks,
+// no long transactions.
 package parity
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/mysql"
+	"github.com/warroom-dev/warroom/sources/postgres"
 )
+
+// conn is one side's connection: mysql.Conn or postgres.Conn.
+type conn interface {
+	DB(ctx context.Context) (*sql.DB, error)
+	Describe(ctx context.Context, what string, err error) error
+	Close() error
+}
 
 // LagFunc reports the new side's replication lag in seconds as its own source last saw it;
 // known is false when it is not known (not a replica, stale, or not polled yet).
@@ -33,8 +43,13 @@ type Options struct {
 // Source is one parity entry.
 type Source struct {
 	cfg        config.Parity
-	old, new   *mysql.Conn
-	table      *table
+	old, new   conn
+	engines    [2]string // old's and new's: engineMySQL or enginePostgres
+	method     string    // methodChecksum or methodCounts, once prepared
+	methodWhy  string    // why counts only
+	table      *table    // the old side's statements (both sides' in a checksum walk)
+	tableNew   *table    // the new side's statements
+	counts     countState
 	chunk      int
 	opt        Options
 	now        func() time.Time
@@ -69,21 +84,44 @@ func New(p config.Parity, dbs []config.Database, opt Options) (*Source, error) {
 	if s.chunk <= 0 {
 		s.chunk = config.DefaultParityChunk
 	}
-	for _, side := range []struct {
-		name string
-		dst  **mysql.Conn
-	}{{p.Old, &s.old}, {p.New, &s.new}} {
-		i := slices.IndexFunc(dbs, func(d config.Database) bool { return d.Name == side.name })
-		if i < 0 {
-			return nil, fmt.Errorf("parity %q: no database %q", p.Name, side.name)
+	for i, name := range []string{p.Old, p.New} {
+		j := slices.IndexFunc(dbs, func(d config.Database) bool { return d.Name == name })
+		if j < 0 {
+			s.closeSides()
+			return nil, fmt.Errorf("parity %q: no database %q", p.Name, name)
 		}
-		c, err := mysql.NewConn(side.name, dbs[i].DSN, timeoutOf(p))
+		c, engine, err := connect(dbs[j], timeoutOf(p))
 		if err != nil {
+			s.closeSides()
 			return nil, fmt.Errorf("parity %q: %w", p.Name, err)
 		}
-		*side.dst = c
+		s.engines[i] = engine
+		if i == 0 {
+			s.old = c
+		} else {
+			s.new = c
+		}
 	}
 	return s, nil
+}
+
+// connect makes a side's connection in its engine, as its databases: entry says (engine:,
+// else the DSN's scheme).
+func connect(d config.Database, timeout time.Duration) (conn, string, error) {
+	if d.IsPostgres() {
+		c, err := postgres.NewConn(d.Name, d.DSN, timeout)
+		return c, enginePostgres, err
+	}
+	c, err := mysql.NewConn(d.Name, d.DSN, timeout)
+	return c, engineMySQL, err
+}
+
+func (s *Source) closeSides() {
+	for _, c := range []conn{s.old, s.new} {
+		if c != nil {
+			_ = c.Close()
+		}
+	}
 }
 
 func timeoutOf(p config.Parity) time.Duration {
@@ -101,8 +139,11 @@ func (s *Source) Kind() string { return Kind.Name }
 
 // Close closes both pools.
 func (s *Source) Close() error {
-	s.old.Close()
-	return s.new.Close()
+	err := s.old.Close()
+	if nerr := s.new.Close(); err == nil {
+		err = nerr
+	}
+	return err
 }
 
 // Poll takes counts and key bounds on both sides and moves the walk on.
@@ -123,7 +164,7 @@ func (s *Source) Poll(ctx context.Context) sources.Result {
 	if err != nil {
 		return failed(s.oldErr(ctx, "count", err))
 	}
-	nb, err := s.table.boundsOf(ctx, db.new)
+	nb, err := s.tableNew.boundsOf(ctx, db.new)
 	if err != nil {
 		return failed(s.newErr(ctx, "count", err))
 	}
@@ -135,6 +176,9 @@ func (s *Source) Poll(ctx context.Context) sources.Result {
 	s.lagSeen, s.pausedBy = lag, 0
 	if err := s.countPending(ctx, db, ob, nb); err != nil {
 		return failed(err)
+	}
+	if s.method == methodCounts {
+		return s.countsResult(ob, nb, lag)
 	}
 	if known && lag > s.cfg.MaxLag.D().Seconds() && !s.opt.Complete {
 		s.pausedBy = lag
@@ -159,52 +203,6 @@ func (s *Source) connect(ctx context.Context) (sides, error) {
 	return sides{o, n}, nil
 }
 
-// prepare reads the table's columns on both sides and decides which are compared. A compared
-// column the new side lacks is a difference in itself.
-func (s *Source) prepare(ctx context.Context, db sides) error {
-	oldCols, err := columnsOf(ctx, db.old, s.cfg.Table)
-	if err != nil {
-		return s.oldErr(ctx, "columns", err)
-	}
-	newCols, err := columnsOf(ctx, db.new, s.cfg.Table)
-	if err != nil {
-		return s.newErr(ctx, "columns", err)
-	}
-	switch {
-	case len(oldCols) == 0:
-		return fmt.Errorf("table %s not found on %s (or the monitoring user may not read it)", s.cfg.Table, s.cfg.Old)
-	case len(newCols) == 0:
-		s.columnProb = fmt.Sprintf("table %s not found on %s", s.cfg.Table, s.cfg.New)
-	}
-	want := s.cfg.Columns
-	if len(want) == 0 {
-		want = oldCols
-	}
-	t := &table{name: qualified(s.cfg.Table), where: strings.TrimSpace(s.cfg.Where)}
-	for _, k := range s.cfg.Key {
-		t.keys = append(t.keys, quoteIdent(k))
-		t.columns = append(t.columns, quoteIdent(k))
-	}
-	var missing []string
-	for _, c := range want {
-		if slices.Contains(s.cfg.Key, c) || slices.Contains(s.cfg.Exclude, c) {
-			continue
-		}
-		if !slices.Contains(oldCols, c) {
-			return fmt.Errorf("column %s not found in %s on %s", c, s.cfg.Table, s.cfg.Old)
-		}
-		if !slices.Contains(newCols, c) && len(newCols) > 0 {
-			missing = append(missing, c)
-		}
-		t.columns = append(t.columns, quoteIdent(c))
-	}
-	if len(missing) > 0 {
-		s.columnProb = fmt.Sprintf("column %s missing on %s", strings.Join(missing, ", "), s.cfg.New)
-	}
-	s.table = t
-	return nil
-}
-
 // countPending counts the rows beyond what both sides have: above the lower of the two
 // largest keys, on the side that has them.
 func (s *Source) countPending(ctx context.Context, db sides, ob, nb bounds) error {
@@ -222,7 +220,7 @@ func (s *Source) countPending(ctx context.Context, db sides, ob, nb bounds) erro
 		}
 		s.pending = n
 	case compareKeys(nb.max, ob.max) > 0:
-		n, err := s.table.countAbove(ctx, db.new, ob.max)
+		n, err := s.tableNew.countAbove(ctx, db.new, ob.max)
 		if err != nil {
 			return s.newErr(ctx, "count", err)
 		}

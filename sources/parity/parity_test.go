@@ -35,6 +35,8 @@ func TestMain(m *testing.M) {
 		if pairErr == nil && testing.Short() && os.Getenv("WARROOM_REQUIRE_DB") != "1" {
 			pairErr = errors.New("-short: servers not started")
 		}
+		pgDone := startPostgres() // beside the MariaDB servers (postgres_test.go)
+		defer stopPostgres(pgDone)
 		if pairErr == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 			pair, pairErr = mariadbtest.StartPair(ctx, "")

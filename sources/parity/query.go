@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -15,20 +16,20 @@ type key []string
 func (k key) String() string { return strings.Join(k, ",") }
 
 // table is what the walk's statements are built from: identifiers checked by the config
-// (letters, digits, _ and $) and quoted with backticks, the condition the operator wrote.
+// (letters, digits, _ and $) and quoted in the side's dialect, the condition the operator
+// wrote. Both sides of a checksum walk speak the same dialect.
 type table struct {
-	name    string   // `schema`.`table`
+	d       dialect
+	name    string   // "schema"."table", quoted
 	keys    []string // key columns, quoted
 	columns []string // compared columns (key first), quoted
 	where   string   // "" or the operator's condition
 }
 
-func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-
 // qualified quotes schema.table.
-func qualified(t string) string {
+func qualified(d dialect, t string) string {
 	schema, name, _ := strings.Cut(t, ".")
-	return quoteIdent(schema) + "." + quoteIdent(name)
+	return d.quote(schema) + "." + d.quote(name)
 }
 
 // tuple is "(a, b)" for several key columns, "a" for one.
@@ -39,12 +40,23 @@ func tuple(cols []string) string {
 	return "(" + strings.Join(cols, ", ") + ")"
 }
 
-// placeholders is "(?, ?)" or "?".
-func (t *table) placeholders() string {
-	if len(t.keys) == 1 {
-		return "?"
+// placeholders is "(?, ?)" or "?" ("($3, $4)" on PostgreSQL), numbered after the first n
+// arguments of the statement.
+func (t *table) placeholders(n int) string {
+	ps := make([]string, len(t.keys))
+	for i := range ps {
+		ps[i] = t.d.param(n + i + 1)
 	}
-	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.keys)), ", ") + ")"
+	return tuple(ps)
+}
+
+// keyList is the key columns as read back: text on PostgreSQL.
+func (t *table) keyList() string {
+	out := make([]string, len(t.keys))
+	for i, k := range t.keys {
+		out[i] = t.d.keyText(k, i)
+	}
+	return strings.Join(out, ", ")
 }
 
 // rangeCond is the condition for lo < key <= hi (either bound nil: open), with the rows in
@@ -53,11 +65,11 @@ func (t *table) rangeCond(lo, hi key) (string, []any) {
 	var conds []string
 	var args []any
 	if lo != nil {
-		conds = append(conds, tuple(t.keys)+" > "+t.placeholders())
+		conds = append(conds, tuple(t.keys)+" > "+t.placeholders(len(args)))
 		args = append(args, anys(lo)...)
 	}
 	if hi != nil {
-		conds = append(conds, tuple(t.keys)+" <= "+t.placeholders())
+		conds = append(conds, tuple(t.keys)+" <= "+t.placeholders(len(args)))
 		args = append(args, anys(hi)...)
 	}
 	if t.where != "" {
@@ -77,22 +89,14 @@ func anys(k key) []any {
 	return out
 }
 
-// rowHash is the expression hashing one row: MD5 over the compared columns, joined with '#',
-// followed by which of them are NULL (so that NULL and an empty string differ).
-func (t *table) rowHash() string {
-	nulls := make([]string, len(t.columns))
-	for i, c := range t.columns {
-		nulls[i] = "ISNULL(" + c + ")"
-	}
-	return "MD5(CONCAT_WS('#', " + strings.Join(t.columns, ", ") + ", CONCAT(" + strings.Join(nulls, ", ") + ")))"
-}
+// rowHash is the expression hashing one row (see dialect.rowHash).
+func (t *table) rowHash() string { return t.d.rowHash(t.columns) }
 
 // checksum is the statement that sums up a range on one server: its row count and the XOR
 // of the first 64 bits of each row's hash (as pt-table-checksum does per chunk).
 func (t *table) checksum(lo, hi key) (string, []any) {
 	cond, args := t.rangeCond(lo, hi)
-	return "SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(SUBSTRING(" + t.rowHash() + ", 1, 16), 16, 10) AS UNSIGNED)), 0) FROM " +
-		t.name + cond, args
+	return "SELECT COUNT(*), " + t.d.xor64(t.rowHash()) + " FROM " + t.name + cond, args
 }
 
 // sum is a range's checksum on one side.
@@ -104,7 +108,16 @@ type sum struct {
 func (t *table) sumOf(ctx context.Context, db *sql.DB, lo, hi key) (sum, error) {
 	q, args := t.checksum(lo, hi)
 	var s sum
-	err := db.QueryRowContext(ctx, q, args...).Scan(&s.rows, &s.crc)
+	var crc string // unsigned on MySQL, signed (bigint) on PostgreSQL: the same 64 bits
+	if err := db.QueryRowContext(ctx, q, args...).Scan(&s.rows, &crc); err != nil {
+		return s, err
+	}
+	if u, err := strconv.ParseUint(crc, 10, 64); err == nil {
+		s.crc = u
+		return s, nil
+	}
+	n, err := strconv.ParseInt(crc, 10, 64)
+	s.crc = uint64(n)
 	return s, err
 }
 
@@ -113,7 +126,7 @@ func (t *table) sumOf(ctx context.Context, db *sql.DB, lo, hi key) (sum, error) 
 func (t *table) nth(ctx context.Context, db *sql.DB, lo, hi key, n int) (key, error) {
 	cond, args := t.rangeCond(lo, hi)
 	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT 1 OFFSET %d",
-		strings.Join(t.keys, ", "), t.name, cond, strings.Join(t.keys, ", "), n-1)
+		t.keyList(), t.name, cond, strings.Join(t.keys, ", "), n-1)
 	k, err := scanKey(db.QueryRowContext(ctx, q, args...), len(t.keys))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -137,7 +150,7 @@ func (t *table) boundsOf(ctx context.Context, db *sql.DB) (bounds, error) {
 	for i, k := range t.keys {
 		desc[i] = k + " DESC"
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT 1", strings.Join(t.keys, ", "), t.name, cond, strings.Join(desc, ", "))
+	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT 1", t.keyList(), t.name, cond, strings.Join(desc, ", "))
 	k, err := scanKey(db.QueryRowContext(ctx, q, args...), len(t.keys))
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, nil
@@ -157,7 +170,7 @@ func (t *table) countAbove(ctx context.Context, db *sql.DB, lo key) (int64, erro
 // rowHashes reads each row's key and hash in a small range (a leaf of the narrowing).
 func (t *table) rowHashes(ctx context.Context, db *sql.DB, lo, hi key, limit int) ([]key, map[string]string, error) {
 	cond, args := t.rangeCond(lo, hi)
-	q := fmt.Sprintf("SELECT %s, %s FROM %s%s ORDER BY %s LIMIT %d", strings.Join(t.keys, ", "), t.rowHash(),
+	q := fmt.Sprintf("SELECT %s, %s FROM %s%s ORDER BY %s LIMIT %d", t.keyList(), t.rowHash(),
 		t.name, cond, strings.Join(t.keys, ", "), limit)
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -203,10 +216,9 @@ func scanKey(row *sql.Row, n int) (key, error) {
 }
 
 // columnsOf lists a table's columns in their order, from information_schema.
-func columnsOf(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+func columnsOf(ctx context.Context, d dialect, db *sql.DB, table string) ([]string, error) {
 	schema, name, _ := strings.Cut(table, ".")
-	rows, err := db.QueryContext(ctx, "SELECT COLUMN_NAME FROM information_schema.COLUMNS "+
-		"WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", schema, name)
+	rows, err := db.QueryContext(ctx, d.columnsQuery(), schema, name)
 	if err != nil {
 		return nil, err
 	}

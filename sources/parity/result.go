@@ -125,6 +125,7 @@ func (s *Source) facts(diffs []diff) map[string]any {
 		"old_rows": s.oldRows, "new_rows": s.newRows, "checked_rows": s.walk.checked,
 		"pending_rows": s.pending + s.suspectRows(), "differing_ranges_total": len(diffs),
 		"paused": s.pausedBy > 0, "equal": nil, "last_full_walk_at": nil, "lag_s": nil,
+		"method": s.method,
 	}
 	if s.lagSeen >= 0 {
 		f["lag_s"] = s.lagSeen
