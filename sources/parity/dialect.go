@@ -72,7 +72,9 @@ func (postgresDialect) xor64(hash string) string {
 	return "COALESCE(bit_xor(('x' || substr(" + hash + ", 1, 16))::bit(64)::bigint), 0)"
 }
 
-func (postgresDialect) keyText(col string, i int) string { return fmt.Sprintf("%s::text AS k%d_text", col, i) }
+func (postgresDialect) keyText(col string, i int) string {
+	return fmt.Sprintf("%s::text AS k%d_text", col, i)
+}
 
 func (postgresDialect) columnsQuery() string {
 	return "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position"

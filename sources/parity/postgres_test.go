@@ -57,7 +57,6 @@ func stopPostgres(done chan struct{}) {
 	}
 }
 
-
 func seedPostgres(ctx context.Context) error {
 	schema := []string{
 		"CREATE SCHEMA market",
@@ -218,7 +217,9 @@ func TestAcrossEngines(t *testing.T) {
 	}
 
 	onSub(t, "CREATE TABLE market.orders_copy AS SELECT * FROM market.orders WHERE id = 12340", "DELETE FROM market.orders WHERE id = 12340")
-	t.Cleanup(func() { onSub(t, "INSERT INTO market.orders SELECT * FROM market.orders_copy", "DROP TABLE market.orders_copy") })
+	t.Cleanup(func() {
+		onSub(t, "INSERT INTO market.orders SELECT * FROM market.orders_copy", "DROP TABLE market.orders_copy")
+	})
 	r = poll(t, pgSource(t, nil, dbs))
 	if r.Status != sources.Crit || r.Facts["equal"] != nil || r.Facts["new_rows"] != int64(rows-1) ||
 		!strings.HasPrefix(r.Error, "counts differ up to key 50000: 5000 rows on old, 4999 on new (counts only:") {
