@@ -231,3 +231,29 @@ func TestAcrossEngines(t *testing.T) {
 		t.Fatalf("a count difference a 30 s lag explains is pending: %s", show(r))
 	}
 }
+
+// TestPostgresAccess: a role that may not read the table is told so, and a server that is
+// not there is named without the DSN's password.
+func TestPostgresAccess(t *testing.T) {
+	needPostgres(t)
+	dbs := []config.Database{
+		{Name: "old", DSN: pg.Primary.DSN(pgtest.NoMonitorUser, pg.MonitorPassword, pgtest.DB)},
+		{Name: "new", DSN: pg.MonitorDSN(pg.Subscriber)},
+	}
+	r := poll(t, pgSource(t, nil, dbs))
+	if !r.Failed || !strings.Contains(r.Error, "table market.orders not found on old (or the monitoring user may not read it)") {
+		t.Fatalf("no SELECT on the table: %s", show(r))
+	}
+	t.Logf("%s", r.Error)
+	start := time.Now()
+	dbs = []config.Database{
+		{Name: "old", DSN: pg.MonitorDSN(pg.Primary)},
+		{Name: "new", DSN: "postgres://warroom:secret-pw@127.0.0.1:1/lab?sslmode=disable"},
+	}
+	r = poll(t, pgSource(t, nil, dbs))
+	if !r.Failed || strings.Contains(r.Error, "secret-pw") || strings.Contains(r.Error, pg.MonitorPassword) ||
+		!strings.Contains(r.Error, "connect postgres://warroom:***@127.0.0.1:1/lab") {
+		t.Fatalf("unreachable new side: %s", show(r))
+	}
+	t.Logf("%s (%v)", r.Error, time.Since(start))
+}
