@@ -178,7 +178,7 @@ func (s *Source) Poll(ctx context.Context) sources.Result {
 		return failed(err)
 	}
 	if s.method == methodCounts {
-		return s.countsResult(ob, nb, lag)
+		return s.countsPoll(ctx, ob, nb, lag)
 	}
 	if known && lag > s.cfg.MaxLag.D().Seconds() && !s.opt.Complete {
 		s.pausedBy = lag

@@ -230,6 +230,12 @@ func TestAcrossEngines(t *testing.T) {
 	if r := poll(t, s); r.Status != sources.OK || r.Facts["pending_rows"] != int64(1) || r.Facts["equal"] != nil {
 		t.Fatalf("a count difference a 30 s lag explains is pending: %s", show(r))
 	}
+	s = pgSource(t, nil, dbs)
+	s.opt.Lag = func() (float64, bool) { return 1, true }
+	start := time.Now()
+	if r := poll(t, s); r.Status != sources.Crit || time.Since(start) < 2*time.Second {
+		t.Fatalf("check waits a 1 s lag out, then the count difference is crit: %s after %v", show(r), time.Since(start))
+	}
 }
 
 // TestPostgresAccess: a role that may not read the table is told so, and a server that is
