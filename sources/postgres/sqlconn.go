@@ -12,7 +12,8 @@ import (
 // Conn is a connection to one PostgreSQL server for other sources that read it (data
 // parity): a small database/sql pool over pgx with the database source's session settings
 // (statement_timeout and lock_timeout at the timeout, application_name=warroom, the simple
-// protocol), and errors in words a person can act on, the password never shown.
+// protocol) and timezone=UTC (so that timestamptz prints the same on every server), and
+// errors in words a person can act on, the password never shown.
 type Conn struct {
 	n  *node // parses the DSN and describes errors; its own connection is never opened
 	db *sql.DB
@@ -20,7 +21,7 @@ type Conn struct {
 
 // NewConn parses dsn without connecting; name names the server in errors.
 func NewConn(name, dsn string, timeout time.Duration) (*Conn, error) {
-	n, err := newNode(name, dsn, timeout, false)
+	n, err := newNode(name, dsn, timeout, true)
 	if err != nil {
 		return nil, err
 	}
