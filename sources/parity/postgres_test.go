@@ -267,3 +267,22 @@ func TestPostgresAccess(t *testing.T) {
 	}
 	t.Logf("%s (%v)", r.Error, time.Since(start))
 }
+
+// TestAcrossEnginesColumns: PostgreSQL (old) → MariaDB (new), with a column only the old side
+// has: counts compare no column but the key, so it is no difference; in the reverse
+// direction the detail names the engines the other way round.
+func TestAcrossEnginesColumns(t *testing.T) {
+	needPair(t)
+	needPostgres(t)
+	onSub(t, "ALTER TABLE market.orders ADD COLUMN legacy int")
+	t.Cleanup(func() { onSub(t, "ALTER TABLE market.orders DROP COLUMN legacy") })
+	dbs := []config.Database{
+		{Name: "old", DSN: pg.MonitorDSN(pg.Subscriber)},
+		{Name: "new", DSN: pair.MonitorDSN(pair.Replica)},
+	}
+	r := poll(t, pgSource(t, nil, dbs))
+	if r.Status != sources.OK || r.Facts["method"] != "counts" || r.Facts["equal"] != nil ||
+		!strings.HasPrefix(r.Detail, "counts only: PostgreSQL → MySQL/MariaDB") {
+		t.Fatalf("a column only the old side has, across engines: %s", show(r))
+	}
+}

@@ -50,7 +50,7 @@ func (s *Source) prepare(ctx context.Context, db sides) error {
 		}
 		compared = append(compared, c)
 	}
-	if len(missing) > 0 {
+	if len(missing) > 0 && method == methodChecksum { // counts only compare no column but the key
 		s.columnProb = fmt.Sprintf("column %s missing on %s", strings.Join(missing, ", "), s.cfg.New)
 	}
 	s.table, s.tableNew = s.tableFor(od, compared), s.tableFor(nd, compared)
