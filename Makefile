@@ -15,7 +15,7 @@ test:
 	# the release targets must keep compiling (goreleaser builds these without cgo)
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null .
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null .
-	WARROOM_REQUIRE_DB=1 $(GO) test -race -count=1 -timeout 20m ./...
+	WARROOM_REQUIRE_DB=1 WARROOM_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o warroom .

@@ -213,6 +213,9 @@ func TestWriteCreatesFolders(t *testing.T) {
 func TestChromium(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
+		if os.Getenv("WARROOM_REQUIRE_BROWSER") == "1" {
+			t.Fatal("WARROOM_REQUIRE_BROWSER=1 but chromium is not installed (scripts/test-deps installs it)")
+		}
 		t.Skip("chromium not installed")
 	}
 	dir := t.TempDir()

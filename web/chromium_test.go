@@ -27,6 +27,9 @@ func chromium(t *testing.T, ctx context.Context, url string, flags ...string) st
 
 func needChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("WARROOM_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("WARROOM_REQUIRE_BROWSER=1 but there is no Chromium at %s (scripts/test-deps installs it)", chromiumPath)
+		}
 		t.Skip("no headless Chromium at " + chromiumPath)
 	}
 }
