@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/miekg/dns"
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 )
@@ -40,7 +39,7 @@ type lookup struct {
 
 func newDNS(b probeBase, h config.Health) (*dnsProbe, error) {
 	host := strings.TrimSuffix(h.DNS, ".")
-	if _, ok := dns.IsDomainName(host); !ok || host == "" {
+	if !validDomainName(host) {
 		return nil, fmt.Errorf("dns %q: not a domain name", h.DNS)
 	}
 	e := h.Expect
