@@ -20,8 +20,8 @@ const (
 )
 
 var (
-	errDNSShortRead = errors.New("dns: short read")
-	errDNSID        = errors.New("dns: id mismatch")
+	errDNSShortRead = errors.New("short read")
+	errDNSID        = errors.New("id mismatch")
 )
 
 // dnsReply is what a resolver's answer says, as far as the probe cares.
@@ -89,25 +89,25 @@ func parseDNSReply(msg []byte) (*dnsReply, error) {
 	var p dnsmessage.Parser
 	h, err := p.Start(msg)
 	if err != nil {
-		return nil, fmt.Errorf("dns: %w", err)
+		return nil, fmt.Errorf("bad answer: %w", err)
 	}
 	r := &dnsReply{id: h.ID, rcode: int(h.RCode), truncated: h.Truncated}
 	if r.truncated || len(msg) == dnsHeaderSize {
 		return r, nil
 	}
 	if err := p.SkipAllQuestions(); err != nil {
-		return nil, fmt.Errorf("dns: %w", err)
+		return nil, fmt.Errorf("bad answer: %w", err)
 	}
 	answers, err := p.AllAnswers()
 	if err != nil {
-		return nil, fmt.Errorf("dns: %w", err)
+		return nil, fmt.Errorf("bad answer: %w", err)
 	}
 	if err := p.SkipAllAuthorities(); err != nil {
-		return nil, fmt.Errorf("dns: %w", err)
+		return nil, fmt.Errorf("bad answer: %w", err)
 	}
 	extra, err := p.AllAdditionals()
 	if err != nil {
-		return nil, fmt.Errorf("dns: %w", err)
+		return nil, fmt.Errorf("bad answer: %w", err)
 	}
 	for _, rr := range extra {
 		if rr.Header.Type == dnsmessage.TypeOPT {
@@ -118,10 +118,16 @@ func parseDNSReply(msg []byte) (*dnsReply, error) {
 	for _, rr := range answers {
 		var a netip.Addr
 		switch body := rr.Body.(type) {
+		// dnsmessage reads 4 or 16 bytes whatever the record's length says; a record
+		// without them (an empty one, as in updates) has no address.
 		case *dnsmessage.AResource:
-			a = netip.AddrFrom4(body.A)
+			if rr.Header.Length == 4 {
+				a = netip.AddrFrom4(body.A)
+			}
 		case *dnsmessage.AAAAResource:
-			a = netip.AddrFrom16(body.AAAA).Unmap()
+			if rr.Header.Length == 16 {
+				a = netip.AddrFrom16(body.AAAA).Unmap()
+			}
 		case *dnsmessage.CNAMEResource:
 		default:
 			continue
