@@ -3,6 +3,8 @@ package notify
 import (
 	"fmt"
 	"os"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // Lock is the notify lock beside a journal: of the polling processes sharing a journal
@@ -19,7 +21,7 @@ func TryLock(path string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify lock: %w", err)
 	}
-	held, err := tryLockFile(f)
+	held, err := flock.TryLock(f)
 	if err != nil || !held {
 		f.Close()
 		if err != nil {

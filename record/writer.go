@@ -16,6 +16,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/warroom-dev/warroom/runsheet"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // Bounds of the writer.
@@ -112,7 +114,7 @@ func openLocked(path string) (*os.File, string, error) {
 		if err != nil {
 			return nil, p, fmt.Errorf("recording %s: %w", p, err)
 		}
-		ok, err := tryLock(f)
+		ok, err := flock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, p, fmt.Errorf("recording %s: lock: %w", p, err)

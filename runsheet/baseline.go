@@ -11,6 +11,8 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/sources"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // A baseline line journals where a database stood when a checkpoint's `expect:` made it
@@ -266,7 +268,7 @@ func (s *Sheet) RecordBaseline(db string, epoch int64, p sources.Position, at ti
 	if s.j == nil {
 		return errClosed
 	}
-	if err := lockFile(s.j.f, true); err != nil {
+	if err := flock.Lock(s.j.f, true); err != nil {
 		return fmt.Errorf("journal %s: lock: %w", s.j.name, err)
 	}
 	var news []Transition
@@ -275,7 +277,7 @@ func (s *Sheet) RecordBaseline(db string, epoch int64, p sources.Position, at ti
 		news, err = s.moved(w, err)
 		return err // the next poll offers again
 	}
-	defer func() { _ = unlockFile(s.j.f) }()
+	defer func() { _ = flock.Unlock(s.j.f) }()
 	news, err := s.catchUp(true)
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // place is what the journal's path names, held against the file this process has open.
@@ -59,7 +61,7 @@ func (s *Sheet) moved(p place, err error) ([]Transition, error) {
 			return news, nil
 		}
 	}
-	_ = unlockFile(s.j.f)
+	_ = flock.Unlock(s.j.f)
 	s.mu.Lock()
 	s.warn(err.Error())
 	s.mu.Unlock()
@@ -91,12 +93,12 @@ func (s *Sheet) follow(p place) ([]Transition, error) {
 		return nil, fmt.Errorf("journal %s was replaced and the new file cannot be opened: %w", old.name, err)
 	}
 	nj := &journal{path: old.path, name: old.name, f: f}
-	if err := lockFile(f, false); err != nil {
+	if err := flock.Lock(f, false); err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("journal %s: lock: %w", old.name, err)
 	}
 	sc, err := nj.readNew(false)
-	_ = unlockFile(f)
+	_ = flock.Unlock(f)
 	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("journal %s was replaced and the new file cannot be read (%v): fix it; nothing is recorded until then", old.name, err)
@@ -265,9 +267,9 @@ func ReadJournal(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if err := lockFile(f, false); err != nil {
+	if err := flock.Lock(f, false); err != nil {
 		return nil, fmt.Errorf("journal %s: lock: %w", path, err)
 	}
-	defer func() { _ = unlockFile(f) }()
+	defer func() { _ = flock.Unlock(f) }()
 	return io.ReadAll(f)
 }

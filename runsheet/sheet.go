@@ -11,6 +11,8 @@ import (
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // Sheet is a runsheet bound to its journal. Safe for concurrent use.
@@ -83,10 +85,10 @@ func Open(rs config.Runsheet, opt Options) (*Sheet, error) {
 // from its first line. The caller holds s.io.
 func (s *Sheet) catchUp(exclusive bool) ([]Transition, error) {
 	if !exclusive {
-		if err := lockFile(s.j.f, false); err != nil {
+		if err := flock.Lock(s.j.f, false); err != nil {
 			return nil, fmt.Errorf("journal %s: lock: %w", s.j.name, err)
 		}
-		defer func() { _ = unlockFile(s.j.f) }()
+		defer func() { _ = flock.Unlock(s.j.f) }()
 	}
 	sc, err := s.j.readNew(exclusive)
 	var shrank *shrankError
@@ -212,7 +214,7 @@ func (s *Sheet) Commit(ctx context.Context, t Transition) (Transition, error) {
 // commitOnce is one attempt of Commit. again is true when the file at the path changed
 // under it and the transition must be tried again there. The caller holds s.io.
 func (s *Sheet) commitOnce(ctx context.Context, t Transition, pos map[string]position) (Transition, []Transition, bool, error) {
-	if err := lockFile(s.j.f, true); err != nil {
+	if err := flock.Lock(s.j.f, true); err != nil {
 		return t, nil, false, fmt.Errorf("journal %s: lock: %w", s.j.name, err)
 	}
 	if w, err := s.j.where(); err != nil || w != atPath {
@@ -244,7 +246,7 @@ func (s *Sheet) commitOnce(ctx context.Context, t Transition, pos map[string]pos
 		news = append(news, t)
 		s.journalBaselines(t, pos)
 	}
-	if uerr := unlockFile(s.j.f); uerr != nil && err == nil {
+	if uerr := flock.Unlock(s.j.f); uerr != nil && err == nil {
 		err = fmt.Errorf("journal %s: unlock: %w", s.j.name, uerr)
 	}
 	return t, news, false, err

@@ -3,6 +3,8 @@ package runsheet
 import (
 	"context"
 	"time"
+
+	"github.com/warroom-dev/warroom/internal/flock"
 )
 
 // watchEvery is how often Watch looks at the journal: other processes' changes show within
@@ -41,7 +43,7 @@ func (s *Sheet) Refresh() {
 	p, st, err := s.j.look()
 	if err != nil || p != atPath {
 		if err == nil {
-			err = lockFile(s.j.f, true)
+			err = flock.Lock(s.j.f, true)
 		}
 		if err != nil {
 			s.mu.Lock()
