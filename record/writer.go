@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/warroom-dev/warroom/runsheet"
 
@@ -26,12 +25,14 @@ const (
 	syncEvery    = 5       // flushes between two fsyncs
 	maxBuffered  = 8 << 20 // bytes of lines that force a flush before the second is up
 	maxText      = 1024    // bytes of one error, detail or event text
+	// level is the gzip level of every member (see docs/recording.md, Size and cost).
+	level = gzip.BestSpeed
 )
 
 // Options tune Create.
 type Options struct {
 	Now   func() time.Time
-	Flush time.Duration // how often buffered lines become a frame on disk; default 1s
+	Flush time.Duration // how often buffered lines become a gzip member on disk; default 1s
 	// Secrets are strings (API keys, DSN passwords) replaced by *** wherever they would be
 	// written, in case a source's text carries one.
 	Secrets []string
@@ -40,13 +41,13 @@ type Options struct {
 }
 
 // Writer appends a recording. Its methods are safe for concurrent use and never block on
-// the disk: lines are buffered and written as one zstd frame a second by a goroutine.
+// the disk: lines are buffered and written as one gzip member a second by a goroutine.
 type Writer struct {
 	path  string
 	opt   Options
 	f     *os.File
-	enc   *zstd.Encoder
-	off   int64 // end of the last whole frame written
+	gz    *gzip.Writer
+	off   int64 // end of the last whole member written
 	scrub *strings.Replacer
 
 	mu      sync.Mutex
@@ -54,7 +55,7 @@ type Writer struct {
 	last    map[string]int64 // series key → newest point written, unix ms
 	err     error            // set when recording stopped
 	flushes int
-	frame   []byte // the last frame's buffer, reused
+	frame   bytes.Buffer // the last member's buffer, reused
 
 	stop chan struct{}
 	done chan struct{}
@@ -80,15 +81,8 @@ func Create(path string, h Header, opt Options) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("recording %s: %w", path, err)
 	}
-	// A frame a second is small: a 1 MiB window and the lower-memory encoder compress it
-	// as well as the defaults in a third of the time.
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
-		zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	w := &Writer{path: path, opt: opt, f: f, enc: enc, off: off, last: map[string]int64{},
+	gz, _ := gzip.NewWriterLevel(nil, level) // a valid level: no error
+	w := &Writer{path: path, opt: opt, f: f, gz: gz, off: off, last: map[string]int64{},
 		scrub: replacer(opt.Secrets), stop: make(chan struct{}), done: make(chan struct{})}
 	h.Format, h.Version = Format, Version
 	if h.Started.IsZero() {
@@ -133,13 +127,21 @@ func perProcess(path string) string {
 	return strings.TrimSuffix(path, ext) + "." + strconv.Itoa(os.Getpid()) + ext
 }
 
-// cutTorn cuts off whatever follows the last whole frame of f and returns the new end.
+// cutTorn cuts off whatever follows the last whole gzip member of f and returns the new
+// end. It refuses a file that is not a gzip recording rather than cut it.
 func cutTorn(f *os.File) (int64, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return 0, err
 	}
-	good := wholeFrames(data)
+	if bytes.HasPrefix(data, zstdMagic) {
+		return 0, errors.New("a zstd recording (format version 1) is in the way: move it aside")
+	}
+	if len(data) > 0 && !bytes.HasPrefix(data, gzipMagic) {
+		return 0, errors.New("not a warroom recording (not gzip): move it aside or choose another path")
+	}
+	var m members
+	good := m.lastWhole(data)
 	if good < len(data) {
 		if err := f.Truncate(int64(good)); err != nil {
 			return 0, fmt.Errorf("cut off a torn tail: %w", err)
@@ -203,7 +205,7 @@ func (w *Writer) add(l Line) {
 	}
 }
 
-// loop writes a frame every Flush until Close.
+// loop writes a gzip member every Flush until Close.
 func (w *Writer) loop() {
 	defer close(w.done)
 	t := time.NewTicker(w.opt.Flush)
@@ -218,7 +220,7 @@ func (w *Writer) loop() {
 	}
 }
 
-// flush writes the buffered lines as one frame.
+// flush writes the buffered lines as one gzip member.
 func (w *Writer) flush(sync bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -229,8 +231,11 @@ func (w *Writer) flushLocked(sync bool) error {
 	if w.err != nil || w.buf.Len() == 0 {
 		return w.err
 	}
-	frame := w.enc.EncodeAll(w.buf.Bytes(), w.frame[:0])
-	w.frame = frame
+	w.frame.Reset()
+	w.gz.Reset(&w.frame)
+	_, _ = w.gz.Write(w.buf.Bytes()) // into memory: no error
+	_ = w.gz.Close()
+	frame := w.frame.Bytes()
 	w.buf.Reset()
 	_, err := w.f.WriteAt(frame, w.off)
 	w.flushes++
@@ -238,7 +243,7 @@ func (w *Writer) flushLocked(sync bool) error {
 		err = w.f.Sync()
 	}
 	if err != nil {
-		_ = w.f.Truncate(w.off) // leave no torn frame behind, if the disk allows
+		_ = w.f.Truncate(w.off) // leave no torn member behind, if the disk allows
 		w.fail(err)
 		return w.err
 	}
@@ -268,11 +273,10 @@ func (w *Writer) Close() error {
 	w.add(Line{K: KindEnd, End: &End{At: w.opt.Now()}})
 	err := w.flush(true)
 	cerr := w.f.Close()
-	w.enc.Close()
 	return errors.Join(err, cerr)
 }
 
-// Flush writes what is buffered as a frame now.
+// Flush writes what is buffered as a gzip member now.
 func (w *Writer) Flush() error { return w.flush(false) }
 
 // Abandon stops the writer without an end line or a final write, as a crash leaves it
