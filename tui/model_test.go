@@ -25,7 +25,9 @@ import (
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m,
 		goleak.IgnoreTopFunction("charm.land/bubbletea/v2.Tick.func1"),
-		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"))
+		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"),
+		// Bubble Tea waits at most 500 ms for its input reader when a program ends.
+		goleak.IgnoreAnyFunction("charm.land/bubbletea/v2.(*Program).readLoop"))
 }
 
 // env is a real board and a real runsheet on a journal in a temporary directory.
