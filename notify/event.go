@@ -173,7 +173,7 @@ func (e Event) transitionLine(kind string) string {
 	case KindCutover:
 		s = "CUTOVER " + s
 		if e.Elapsed > 0 {
-			s += " at T+" + hms(e.Elapsed)
+			s += " at T+" + widgets.Clock(e.Elapsed)
 		}
 	}
 	return s
@@ -225,13 +225,4 @@ func shortDur(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%ds", int(d.Seconds()))
-}
-
-// hms is H:MM:SS, or M:SS under an hour (the board's T+).
-func hms(d time.Duration) string {
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/warroom-dev/warroom/widgets"
 )
 
 // Replayer drives a replay (warroom replay): the board and runsheet come from a recording
@@ -77,7 +79,7 @@ func (m *Model) replayBanner() string {
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
 	st := m.styles
 	return st.Accent.Render(" REPLAY ") + st.Text.Render(fmt.Sprintf("%s %s ×%d %s %s/%s ",
-		now.UTC().Format("15:04:05"), state, speed, bar, hms(now.Sub(start)), hms(end.Sub(start))))
+		now.UTC().Format("15:04:05"), state, speed, bar, widgets.Clock(now.Sub(start)), widgets.Clock(end.Sub(start))))
 }
 
 // readOnlyWhy says why a mutating key does nothing in this session.

@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -168,34 +166,34 @@ func (m *Model) timing(detail int) string {
 	v, st := m.sheet, m.styles
 	if v.Started.IsZero() {
 		if v.Window > 0 {
-			return st.Muted.Render("not started · window " + hms(v.Window))
+			return st.Muted.Render("not started · window " + widgets.Clock(v.Window))
 		}
 		return st.Muted.Render("not started")
 	}
 	elapsed := v.Elapsed
-	s := "T+" + hms(elapsed)
+	s := "T+" + widgets.Clock(elapsed)
 	if v.Window > 0 {
-		s += " of " + hms(v.Window)
+		s += " of " + widgets.Clock(v.Window)
 	}
 	out := st.Text.Render(s)
 	if v.Forecast > 0 && detail >= 1 {
-		f := "forecast " + hms(v.Forecast)
+		f := "forecast " + widgets.Clock(v.Forecast)
 		style := st.Text
 		if v.Window > 0 {
 			diff := v.Forecast - v.Window
 			switch {
 			case diff > 0:
-				f += " (" + short(diff) + " late)"
+				f += " (" + widgets.Short(diff) + " late)"
 				style = st.Crit
 			default:
-				f += " (" + short(-diff) + " early)"
+				f += " (" + widgets.Short(-diff) + " early)"
 				style = st.OK
 			}
 		}
 		out += st.Muted.Render(" · ") + style.Render(f)
 	}
 	if !v.CutoverAt.IsZero() && detail >= 2 {
-		out += st.Muted.Render(" · ") + st.Accent.Render("cutover +"+hms(m.now.Sub(v.CutoverAt)))
+		out += st.Muted.Render(" · ") + st.Accent.Render("cutover +"+widgets.Clock(m.now.Sub(v.CutoverAt)))
 	}
 	if v.RollingBack {
 		out += " " + st.Crit.Render("ROLLING BACK")
@@ -210,32 +208,6 @@ func (m *Model) summary() string {
 		c.Add(widgets.Level(s.Effective()))
 	}
 	return m.styles.Summary(c) + " "
-}
-
-// hms formats a duration as H:MM:SS, or M:SS under an hour.
-func hms(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-// short formats a duration as "32m", "1h", "1h05m" or "40s".
-func short(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
 }
 
 // sheetPane is the runsheet: the plan, or the rollback plan while rolling back.

@@ -1,6 +1,10 @@
 package tui
 
-import "time"
+import (
+	"time"
+
+	"github.com/warroom-dev/warroom/widgets"
+)
 
 // windows are the chart windows `[` and `]` step through; the last, 0, is the whole run.
 var windows = []time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour, 0}
@@ -51,9 +55,9 @@ func (m *Model) span() time.Duration {
 // windowLabel is the window as the charts' title says it: "1h window", "whole run (2h10m)".
 func (m *Model) windowLabel() string {
 	if windows[m.win] == 0 {
-		return "whole run (" + short(m.span()) + ")"
+		return "whole run (" + widgets.Short(m.span()) + ")"
 	}
-	return short(m.span()) + " window"
+	return widgets.Short(m.span()) + " window"
 }
 
 // widen moves to the next window (d > 0) or the previous one (d < 0).

@@ -108,28 +108,28 @@ func (bv *boardView) timing(v runsheet.View, now time.Time) {
 	if v.Started.IsZero() {
 		bv.Timing = "not started"
 		if v.Window > 0 {
-			bv.Timing += " · window " + hms(v.Window)
+			bv.Timing += " · window " + widgets.Clock(v.Window)
 		}
 		return
 	}
-	bv.Timing = "T+" + hms(v.Elapsed)
+	bv.Timing = "T+" + widgets.Clock(v.Elapsed)
 	if v.Window > 0 {
-		bv.Timing += " of " + hms(v.Window)
+		bv.Timing += " of " + widgets.Clock(v.Window)
 	}
 	if v.Forecast > 0 {
-		bv.Forecast = "forecast " + hms(v.Forecast)
+		bv.Forecast = "forecast " + widgets.Clock(v.Forecast)
 		if v.Window > 0 {
 			if diff := v.Forecast - v.Window; diff > 0 {
-				bv.Forecast += " (" + short(diff) + " late)"
+				bv.Forecast += " (" + widgets.Short(diff) + " late)"
 				bv.ForecastClass = "crit"
 			} else {
-				bv.Forecast += " (" + short(-diff) + " early)"
+				bv.Forecast += " (" + widgets.Short(-diff) + " early)"
 				bv.ForecastClass = "ok"
 			}
 		}
 	}
 	if !v.CutoverAt.IsZero() {
-		bv.Cutover = "cutover +" + hms(now.Sub(v.CutoverAt))
+		bv.Cutover = "cutover +" + widgets.Clock(now.Sub(v.CutoverAt))
 	}
 }
 
@@ -152,10 +152,10 @@ func checkpointRow(c runsheet.Checkpoint) cpRow {
 	r.Glyph = map[runsheet.State]string{runsheet.Pending: "○", runsheet.Running: "▶", runsheet.Done: "✓",
 		runsheet.Failed: "✕", runsheet.Skipped: "↷"}[c.State]
 	if c.Planned > 0 {
-		r.Planned = short(c.Planned)
+		r.Planned = widgets.Short(c.Planned)
 	}
 	if !c.StartedAt.IsZero() {
-		r.Actual = short(c.Actual)
+		r.Actual = widgets.Short(c.Actual)
 		if c.Overrun {
 			r.ActualClass = "crit"
 		}
@@ -165,7 +165,7 @@ func checkpointRow(c runsheet.Checkpoint) cpRow {
 		case runsheet.Green:
 			r.GateGlyph, r.Gate, r.GateClass = "●", "holds", "ok"
 		case runsheet.Amber:
-			r.GateGlyph, r.Gate, r.GateClass = "◐", fmt.Sprintf("holding %s of %s", short(c.Gate.Held), short(c.Gate.Hold)), "warn"
+			r.GateGlyph, r.Gate, r.GateClass = "◐", fmt.Sprintf("holding %s of %s", widgets.Short(c.Gate.Held), widgets.Short(c.Gate.Hold)), "warn"
 		case runsheet.Red:
 			r.GateGlyph, r.Gate, r.GateClass = "✕", "fails", "crit"
 		default:
@@ -193,29 +193,3 @@ func firstOf(a, b string) string {
 
 // clean strips control and escape sequences; the template escapes HTML.
 func clean(s string) string { return sanitize.Line(s) }
-
-// hms is H:MM:SS, or M:SS under an hour.
-func hms(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-// short is "32m", "1h", "1h05m" or "40s".
-func short(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
-}

@@ -132,3 +132,30 @@ func formatHold(held, hold time.Duration) string {
 	}
 	return fmt.Sprintf("%d/%dm", int(held/time.Minute), int(hold/time.Minute))
 }
+
+// Clock renders elapsed time as the header writes it: H:MM:SS, or M:SS under an hour;
+// negative is 0:00.
+func Clock(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// Short renders a forecast's margin: "32m", "1h", "1h05m" or "40s".
+func Short(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%ds", int(d.Seconds()))
+}
