@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // IsPostgres reports whether the database is a PostgreSQL node: engine postgres, or no
@@ -33,27 +33,21 @@ func (v *validator) databaseDSN(item string, db Database) {
 	}
 }
 
-// pgDSN reports a DSN pgx cannot read. pgx's message quotes the DSN and a URL error quotes
-// it whole, password and all: only the reason is kept, with the password taken out.
+// pgDSN reports a DSN the PostgreSQL client cannot read. Its reasons never quote the DSN;
+// the URL's password is scrubbed all the same.
 func (v *validator) pgDSN(path, dsn string, fallback Pos) {
 	if strings.TrimSpace(dsn) == "" || v.bad[path] {
 		return
 	}
-	_, err := pgx.ParseConfig(dsn)
+	_, err := pgwire.ParseConfig(dsn)
 	if err == nil {
 		return
 	}
 	msg := err.Error()
-	if i := strings.Index(msg, "`: "); i >= 0 {
-		msg = msg[i+3:]
-	}
 	if u, uerr := url.Parse(strings.TrimSpace(dsn)); uerr == nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "***")
+		if pw, ok := u.User.Password(); ok && pw != "" && strings.Contains(msg, pw) {
+			msg = "it is not a valid URL or keyword/value list"
 		}
-	}
-	if strings.Contains(msg, "://") || strings.Contains(msg, "password") {
-		msg = "it is not a valid URL or keyword/value list"
 	}
 	v.errorf(v.at(path, fallback), "%s is not a valid PostgreSQL DSN: %s (the form is "+
 		"postgres://user:password@host:5432/dbname?sslmode=verify-full)", path, msg)

@@ -6,13 +6,13 @@ import (
 )
 
 // TestPostgresDatabases: a postgres:// DSN or engine: postgres selects PostgreSQL, its DSN
-// is read by pgx, and an error names the position without ever quoting the password.
+// is read by internal/pgwire, and an error names the position without ever quoting the password.
 func TestPostgresDatabases(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"bad port", "databases:\n  - name: a\n    dsn: 'postgres://warroom:s3cretpw@db:port/app'\n",
 			`w.yaml:3:10: databases[0].dsn is not a valid PostgreSQL DSN:`},
 		{"bad sslmode", "databases:\n  - name: a\n    dsn: 'postgres://warroom:s3cretpw@db/app?sslmode=sometimes'\n",
-			`w.yaml:3:10: databases[0].dsn is not a valid PostgreSQL DSN: failed to configure TLS`},
+			`w.yaml:3:10: databases[0].dsn is not a valid PostgreSQL DSN: invalid sslmode "sometimes" (one of disable, allow, prefer, require, verify-ca, verify-full)`},
 		{"engine", "databases:\n  - {name: a, dsn: 'postgres://u@db/app', engine: pg}\n",
 			`w.yaml:2:51: databases[0].engine must be mysql or postgres, not "pg"`},
 		{"mysql engine, postgres dsn", "databases:\n  - {name: a, dsn: 'postgres://u:s3cretpw@db/app', engine: mysql}\n",

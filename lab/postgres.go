@@ -9,8 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/warroom-dev/warroom/internal/pgwire"
 	"github.com/warroom-dev/warroom/sources/postgres/pgtest"
 )
 
@@ -70,7 +69,7 @@ type pgLoad struct {
 type pgTarget struct {
 	dsn      string
 	serverID int
-	conn     *pgx.Conn
+	conn     *pgwire.Conn
 }
 
 func startPGLoad(ctx context.Context, c *pgtest.Cluster) (*pgLoad, error) {
@@ -117,7 +116,11 @@ func (l *pgLoad) write(ctx context.Context, n int, beat bool) error {
 	defer cancel()
 	t := &l.nodes[n]
 	if t.conn == nil || t.conn.IsClosed() {
-		c, err := pgx.Connect(wctx, t.dsn+"&connect_timeout=2")
+		cfg, err := pgwire.ParseConfig(t.dsn + "&connect_timeout=2")
+		if err != nil {
+			return err
+		}
+		c, err := pgwire.Connect(wctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // maxErrorText bounds server-provided text kept in errors and facts.
@@ -27,7 +26,7 @@ func IsDSN(dsn string) bool {
 // password and without parameters. Keyword/value DSNs ("host=… user=… password=…") show
 // as user@host:port/db.
 func RedactDSN(dsn string) string {
-	cfg, err := pgconn.ParseConfig(dsn)
+	cfg, err := pgwire.ParseConfig(dsn)
 	if err != nil {
 		if u, uerr := url.Parse(strings.TrimSpace(dsn)); uerr == nil && u.Host != "" {
 			return clip(u.Scheme+"://"+userPart(u.User.Username(), hasPassword(u))+u.Host+u.Path, 200)
@@ -35,7 +34,7 @@ func RedactDSN(dsn string) string {
 		return "(unreadable dsn)"
 	}
 	pw := cfg.Password != ""
-	host := net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+	host := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	if strings.HasPrefix(cfg.Host, "/") {
 		host = cfg.Host
 	}
@@ -62,28 +61,25 @@ func userPart(user string, pw bool) string {
 type node struct {
 	name     string
 	redacted string
-	cfg      *pgx.ConnConfig // holds the password: never formatted, printed or logged
+	cfg      *pgwire.Config // holds the password: never formatted, printed or logged
 	password string
 	timeout  time.Duration
-	conn     *pgx.Conn
+	conn     *pgwire.Conn
 	info     *serverInfo // nil until detected on a working connection
 }
 
 // newNode parses a DSN without opening any connection. Every session it opens caps its
 // statements on the server (statement_timeout) at the poll's timeout and names itself
-// (application_name=warroom); queries use the simple protocol (one round trip, nothing
-// prepared, fine behind pgbouncer).
+// (application_name=warroom); queries without arguments use the simple protocol and those
+// with arguments the unnamed statement of the extended one (nothing prepared by name: fine
+// behind pgbouncer).
 func newNode(name, dsn string, timeout time.Duration, utc bool) (*node, error) {
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := pgwire.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("database %q: dsn %s: %s", name, RedactDSN(dsn), parseReason(err, dsn))
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > timeout {
 		cfg.ConnectTimeout = timeout
-	}
-	if cfg.RuntimeParams == nil {
-		cfg.RuntimeParams = map[string]string{}
 	}
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
 	cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
@@ -93,39 +89,26 @@ func newNode(name, dsn string, timeout time.Duration, utc bool) (*node, error) {
 	if utc {
 		cfg.RuntimeParams["timezone"] = "UTC"
 	}
-	cfg.Tracer = nil
 	return &node{name: name, redacted: RedactDSN(dsn), cfg: cfg, password: cfg.Password, timeout: timeout}, nil
 }
 
-// ParseError explains why a DSN does not parse, without the DSN or its password (pgx's own
-// message quotes the DSN, and a URL error would quote it whole).
+// ParseError explains why a DSN does not parse, without the DSN or its password.
 func ParseError(dsn string) error {
-	_, err := pgx.ParseConfig(dsn)
+	_, err := pgwire.ParseConfig(dsn)
 	if err == nil {
 		return nil
 	}
 	return errors.New(parseReason(err, dsn))
 }
 
+// parseReason is the parser's reason (it never quotes the DSN), with the URL's password
+// scrubbed all the same.
 func parseReason(err error, dsn string) string {
 	msg := err.Error()
-	if i := strings.Index(msg, "`: "); i >= 0 {
-		msg = msg[i+3:] // drop "cannot parse `postgres://…`"
-	}
 	if u, uerr := url.Parse(strings.TrimSpace(dsn)); uerr == nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
+		if pw, ok := u.User.Password(); ok && len(pw) >= 3 {
 			msg = strings.ReplaceAll(msg, pw, "***")
 		}
-	}
-	if strings.Contains(msg, "://") { // a URL quoted in the reason: cut it out
-		if i := strings.Index(msg, "parse \""); i >= 0 {
-			if j := strings.Index(msg[i+7:], "\""); j >= 0 {
-				msg = msg[:i] + "parse the URL" + msg[i+8+j:]
-			}
-		}
-	}
-	if strings.Contains(msg, "://") {
-		msg = "it is not a valid URL"
 	}
 	return clip(msg, maxErrorText)
 }
@@ -136,7 +119,7 @@ func (n *node) connect(ctx context.Context) error {
 		return nil
 	}
 	n.close()
-	c, err := pgx.ConnectConfig(ctx, n.cfg)
+	c, err := pgwire.Connect(ctx, n.cfg)
 	if err != nil {
 		return n.describe(ctx, "connect", err)
 	}
@@ -183,7 +166,8 @@ func (n *node) describe(ctx context.Context, what string, err error) error {
 	return errors.New(n.scrub(what + " " + n.redacted + ": " + reason(err, n.timeout)))
 }
 
-// scrub removes the password from text (pgx errors do not contain it; this makes sure).
+// scrub removes the password from text (the client's errors do not contain it; this makes
+// sure).
 func (n *node) scrub(s string) string {
 	if len(n.password) >= 3 {
 		s = strings.ReplaceAll(s, n.password, "***")

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // The dialects, as the dialect fact names them.
@@ -23,7 +23,7 @@ type serverInfo struct {
 }
 
 // detect finds the server's version and whether it is Aurora PostgreSQL.
-func detect(ctx context.Context, c *pgx.Conn) (*serverInfo, error) {
+func detect(ctx context.Context, c *pgwire.Conn) (*serverInfo, error) {
 	rows, err := queryRows(ctx, c, "SELECT version() AS version, current_setting('server_version_num') AS num, "+
 		"to_regproc('aurora_version') IS NOT NULL AS aurora")
 	if err != nil {

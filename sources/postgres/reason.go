@@ -8,17 +8,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // reason explains err in a few words, with a hint for the errors a person can fix.
 func reason(err error, timeout time.Duration) string {
-	var pe *pgconn.PgError
+	var pe *pgwire.PgError
 	var ne net.Error
 	switch {
 	case errors.As(err, &pe):
 		return pgReason(pe)
-	case errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
+	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("no answer within %v", timeout)
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
@@ -26,15 +26,11 @@ func reason(err error, timeout time.Duration) string {
 		return fmt.Sprintf("no answer within %v", timeout)
 	}
 	msg := err.Error()
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) && ce.Unwrap() != nil {
-		msg = ce.Unwrap().Error()
-	}
 	return clip(msg+tlsHint(msg), maxErrorText)
 }
 
 // pgReason is a server error with its SQLSTATE and what to do about it.
-func pgReason(pe *pgconn.PgError) string {
+func pgReason(pe *pgwire.PgError) string {
 	msg := fmt.Sprintf("%s %s: %s", pe.Severity, pe.Code, clip(pe.Message, maxErrorText))
 	switch {
 	case pe.Code == "28000" && strings.Contains(pe.Message, "pg_hba.conf"):

@@ -5,36 +5,39 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // row is one result row by column name, every value as the server's text (nil for NULL).
 // Reading by name, in text, keeps the parsers the same for live rows and recorded ones.
 type row map[string]*string
 
-// queryRows runs q (simple protocol: the server sends text) and returns its rows.
-func queryRows(ctx context.Context, c *pgx.Conn, q string, args ...any) ([]row, error) {
-	rows, err := c.Query(ctx, q, args...)
+// queryRows runs q (the server sends text) and returns the rows of its last statement.
+func queryRows(ctx context.Context, c *pgwire.Conn, q string, args ...any) ([]row, error) {
+	if c == nil {
+		return nil, pgwire.ErrClosed
+	}
+	res, err := c.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	fields := rows.FieldDescriptions()
-	var out []row
-	for rows.Next() {
-		vals := rows.RawValues()
-		r := make(row, len(fields))
-		for i, f := range fields {
+	if len(res) == 0 {
+		return nil, nil
+	}
+	last := res[len(res)-1]
+	out := make([]row, 0, len(last.Rows))
+	for _, vals := range last.Rows {
+		r := make(row, len(last.Columns))
+		for i, name := range last.Columns {
+			r[name] = nil
 			if i < len(vals) && vals[i] != nil {
-				s := clip(string(vals[i]), 64<<10)
-				r[f.Name] = &s
-			} else {
-				r[f.Name] = nil
+				s := clip(*vals[i], 64<<10)
+				r[name] = &s
 			}
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // str is the column's text, "" for NULL or missing.

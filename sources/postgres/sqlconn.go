@@ -6,13 +6,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // Conn is a connection to one PostgreSQL server for other sources that read it (data
-// parity): a small database/sql pool over pgx with the database source's session settings
-// (statement_timeout and lock_timeout at the timeout, application_name=warroom, the simple
-// protocol) and timezone=UTC (so that timestamptz prints the same on every server), and
+// parity): a small database/sql pool over internal/pgwire with the database source's
+// session settings (statement_timeout and lock_timeout at the timeout,
+// application_name=warroom) and timezone=UTC (so that timestamptz prints the same on every server), and
 // errors in words a person can act on, the password never shown.
 type Conn struct {
 	n  *node // parses the DSN and describes errors; its own connection is never opened
@@ -31,7 +31,7 @@ func NewConn(name, dsn string, timeout time.Duration) (*Conn, error) {
 // DB connects when not connected and returns the pool (at most two connections).
 func (c *Conn) DB(ctx context.Context) (*sql.DB, error) {
 	if c.db == nil {
-		db := stdlib.OpenDB(*c.n.cfg)
+		db := sql.OpenDB(pgwire.NewConnector(c.n.cfg))
 		db.SetMaxOpenConns(2)
 		db.SetMaxIdleConns(2)
 		db.SetConnMaxIdleTime(5 * time.Minute)

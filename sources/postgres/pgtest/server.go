@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/warroom-dev/warroom/internal/pgwire"
 )
 
 // Superuser is the bootstrap superuser of every server (trusted on loopback, no password).
@@ -104,12 +104,12 @@ func (s *Server) DSN(user, password, db string) string {
 }
 
 // Conn connects as the superuser to db.
-func (s *Server) Conn(ctx context.Context, db string) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(s.DSN(Superuser, "", db) + "&connect_timeout=5")
+func (s *Server) Conn(ctx context.Context, db string) (*pgwire.Conn, error) {
+	cfg, err := pgwire.ParseConfig(s.DSN(Superuser, "", db) + "&connect_timeout=5")
 	if err != nil {
 		return nil, err
 	}
-	return pgx.ConnectConfig(ctx, cfg)
+	return pgwire.Connect(ctx, cfg)
 }
 
 // Exec runs statements as the superuser on db, one after another on one connection.
@@ -135,14 +135,17 @@ func (s *Server) QueryString(ctx context.Context, db, q string, args ...any) (st
 		return "", fmt.Errorf("%s: %w", s.Name, err)
 	}
 	defer c.Close(context.Background())
-	var v *string
-	if err := c.QueryRow(ctx, "SELECT ("+q+")::text", args...).Scan(&v); err != nil {
+	res, err := c.Query(ctx, "SELECT ("+q+")::text", args...)
+	if err != nil {
 		return "", fmt.Errorf("%s: %s: %w", s.Name, q, err)
 	}
-	if v == nil {
-		return "", nil
+	if len(res) == 0 || len(res[0].Rows) == 0 {
+		return "", fmt.Errorf("%s: %s: no rows", s.Name, q)
 	}
-	return *v, nil
+	if v := res[0].Rows[0]; len(v) > 0 && v[0] != nil {
+		return *v[0], nil
+	}
+	return "", nil
 }
 
 // run runs one of the PostgreSQL programs as the server account, in dir.
@@ -199,7 +202,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	var err error
 	for time.Now().Before(deadline) {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		var c *pgx.Conn
+		var c *pgwire.Conn
 		if c, err = s.Conn(cctx, "postgres"); err == nil {
 			_ = c.Close(cctx)
 			cancel()
