@@ -62,9 +62,6 @@ func ParseConfig(dsn string) (*Config, error) {
 		return nil, err
 	}
 	for k, v := range given {
-		if k == "database" {
-			k = "dbname"
-		}
 		settings[k] = v
 	}
 	return buildConfig(settings)

@@ -49,7 +49,7 @@ func parseURL(s string) (map[string]string, error) {
 	}
 	for k, v := range q {
 		if len(v) > 0 {
-			m[k] = v[len(v)-1]
+			m[canonKey(k)] = v[len(v)-1]
 		}
 	}
 	return m, nil
@@ -110,7 +110,7 @@ func parseKeywords(s string) (map[string]string, error) {
 			return nil, fmt.Errorf("%s: %w", keyName(key), err)
 		}
 		i += n
-		m[key] = val
+		m[canonKey(key)] = val
 	}
 }
 
@@ -141,6 +141,14 @@ func keywordValue(s string) (string, int, error) {
 		return "", 0, errors.New("unterminated quoted value (end it with ')")
 	}
 	return b.String(), i, nil
+}
+
+// canonKey is "dbname" for its alias "database".
+func canonKey(k string) string {
+	if k == "database" {
+		return "dbname"
+	}
+	return k
 }
 
 func isSpace(c byte) bool {

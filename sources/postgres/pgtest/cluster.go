@@ -145,32 +145,44 @@ var hba = strings.Join([]string{
 	"host all all 127.0.0.1/32 scram-sha-256",
 }, "\n") + "\n"
 
-// initServer runs initdb (1 MB WAL segments, so that WAL fills up in tests in seconds) and
-// writes the settings and pg_hba.conf.
+// initServer makes a server's folder and data directory with the cluster's pg_hba.conf.
 func (c *Cluster) initServer(ctx context.Context, acct account, name string) (*Server, error) {
 	s, err := c.newServer(acct, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := run(ctx, acct, c.Dir, "initdb", "-D", s.DataDir(), "-U", Superuser, "--auth=trust",
+	return s, initData(ctx, acct, s, hba, nil)
+}
+
+// initData runs initdb (1 MB WAL segments, so that WAL fills up in tests in seconds) and
+// writes the settings (and more), pg_hba.conf and files into the data directory.
+func initData(ctx context.Context, acct account, s *Server, hbaConf string, more []string, files ...map[string][]byte) error {
+	if err := run(ctx, acct, filepath.Dir(s.Dir), "initdb", "-D", s.DataDir(), "-U", Superuser, "--auth=trust",
 		"--no-sync", "--wal-segsize=1", "-E", "UTF8", "--locale=C"); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", s.Name, err)
 	}
 	conf, err := os.OpenFile(filepath.Join(s.DataDir(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	_, err = conf.WriteString("\n# warroom pgtest\n" + strings.Join(settings, "\n") + "\n")
+	_, err = conf.WriteString("\n# warroom pgtest\n" + strings.Join(append(settings[:len(settings):len(settings)], more...), "\n") + "\n")
 	if cerr := conf.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(s.DataDir(), "pg_hba.conf"), []byte(hba), 0o600); err != nil {
-		return nil, err
+	if err := os.WriteFile(filepath.Join(s.DataDir(), "pg_hba.conf"), []byte(hbaConf), 0o600); err != nil {
+		return err
 	}
-	return s, acct.own(s.DataDir())
+	for _, fs := range files {
+		for name, b := range fs {
+			if err := os.WriteFile(filepath.Join(s.DataDir(), name), b, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return acct.own(s.DataDir())
 }
 
 // setup creates the roles, the lab database and its tables; on the primary also the

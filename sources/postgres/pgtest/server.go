@@ -77,6 +77,7 @@ type Server struct {
 	Extra []string // more command-line settings ("-c", "name=value")
 
 	acct account
+	temp string // the folder StartServer made, removed by Remove
 	cmd  *exec.Cmd
 	done chan struct{}
 }
