@@ -141,10 +141,18 @@ func (c *Conn) fail() {
 	}
 }
 
-// ctxErr prefers the context's error to the I/O error it caused.
+// ctxErr prefers the context's error to the I/O error it caused (the socket's deadline,
+// the context's, may pass a moment before the context says so).
 func (c *Conn) ctxErr(ctx context.Context, err error) error {
-	if ctx.Err() != nil && !errors.As(err, new(*PgError)) {
+	if errors.As(err, new(*PgError)) {
+		return err
+	}
+	if ctx.Err() != nil {
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	var ne net.Error
+	if _, ok := ctx.Deadline(); ok && errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 	}
 	return err
 }
