@@ -64,6 +64,9 @@ func TestMain(m *testing.M) {
 		if srvErr == nil && testing.Short() && os.Getenv("WARROOM_REQUIRE_DB") != "1" {
 			srvErr = errors.New("-short: servers not started")
 		}
+		if srvErr == nil && fuzzing() {
+			srvErr = errors.New("fuzzing: servers not started")
+		}
 		if srvErr == nil {
 			srvErr = startServers()
 		}
@@ -109,6 +112,16 @@ func startServers() error {
 		"CREATE ROLE u_gss LOGIN",
 		"CREATE ROLE u_prep LOGIN PASSWORD '"+pwPrep+"'",
 	)
+}
+
+// fuzzing reports whether this binary runs a fuzz target (or is one of its workers).
+func fuzzing() bool {
+	for _, name := range []string{"test.fuzz", "test.fuzzworker"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" && f.Value.String() != "false" {
+			return true
+		}
+	}
+	return false
 }
 
 // need skips a test without servers, or fails it when WARROOM_REQUIRE_DB=1.
