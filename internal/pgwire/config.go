@@ -40,7 +40,7 @@ var clientKeys = map[string]bool{
 	"sslsni": true, "sslcompression": true, "keepalives": true, "keepalives_idle": true,
 	"keepalives_interval": true, "keepalives_count": true, "tcp_user_timeout": true,
 	"gssencmode": true, "krbsrvname": true, "target_session_attrs": true, "channel_binding": true,
-	"fallback_application_name": true, "client_encoding": true, "sslnegotiation": true,
+	"fallback_application_name": true, "sslnegotiation": true,
 	"sslpassword": true, "service": true,
 }
 

@@ -101,6 +101,9 @@ func (c *Conn) open(ctx context.Context, cfg *Config, tlsMode int) error {
 	for _, k := range cfg.params() {
 		m.str(k).str(cfg.RuntimeParams[k])
 	}
+	if _, ok := cfg.RuntimeParams["client_encoding"]; !ok {
+		m.str("client_encoding").str("UTF8") // the server converts from the database's encoding
+	}
 	m.raw([]byte{0}).finish()
 	if err := c.flush(); err != nil {
 		return err

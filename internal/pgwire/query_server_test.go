@@ -160,3 +160,23 @@ func TestServerGoesAway(t *testing.T) {
 		t.Fatalf("query on a terminated session: %v, closed %v", err, victim.IsClosed())
 	}
 }
+
+// TestClientEncoding: sessions ask for UTF8, so text from a LATIN1 database arrives as
+// UTF-8 (chr(233) is é, not the byte 0xE9).
+func TestClientEncoding(t *testing.T) {
+	need(t)
+	c := superuser(t)
+	if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS latin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(context.Background(), "CREATE DATABASE latin ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := open(t, strings.Replace(dsnFor(tlsSrv, "postgres", "", "sslmode=disable"), "/postgres?", "/latin?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := one(t, l, "SELECT current_setting('client_encoding') || ' ' || chr(233)"); got != "UTF8 \u00e9" {
+		t.Fatalf("got %q", got)
+	}
+}
