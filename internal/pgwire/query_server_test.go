@@ -180,3 +180,28 @@ func TestClientEncoding(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestCloseTerminates: Close says goodbye (Terminate), so the server logs no "unexpected
+// EOF" for a session closed inside a transaction; a socket merely dropped would.
+func TestCloseTerminates(t *testing.T) {
+	need(t)
+	c := superuser(t)
+	if _, err := c.Exec(context.Background(), "BEGIN; SELECT 'close-terminates-marker'"); err != nil {
+		t.Fatal(err)
+	}
+	pid := c.PID()
+	if err := c.Close(context.Background()); err != nil || !c.IsClosed() {
+		t.Fatalf("close: %v, closed %v", err, c.IsClosed())
+	}
+	probe := superuser(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for one(t, probe, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", int64(pid)) != "0" {
+		if time.Now().After(deadline) {
+			t.Fatal("the session is still there 5 s after Close")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if strings.Contains(tlsSrv.LogTail(), "unexpected EOF on client connection") {
+		t.Fatalf("the server saw the connection dropped: %s", tlsSrv.LogTail())
+	}
+}
