@@ -213,7 +213,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Params lists the run-time parameters in a stable order (for the startup message).
+// params lists the run-time parameters in a stable order (for the startup message).
 func (c *Config) params() []string {
 	keys := make([]string, 0, len(c.RuntimeParams))
 	for k := range c.RuntimeParams {
