@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -126,6 +127,31 @@ func fast(rep *reports) Options {
 		o.Report = rep.add
 	}
 	return o
+}
+
+// inBubble runs f in a synctest bubble (fake time: min_interval and backoff are exact and
+// nobody waits on the wall clock) with a sink started outside it, so that its server's
+// goroutines are not the bubble's. The notifier's client keeps no idle connection: an idle
+// connection's reader waits on the network, is never durably blocked, and would stop the
+// bubble's clock. synctest.Wait returns once every request made so far has been answered.
+func inBubble(t *testing.T, f func(t *testing.T, s *sink, opt Options)) {
+	s := newSink(t)
+	synctest.Test(t, func(t *testing.T) {
+		opt := fast(nil)
+		opt.Client = newClient()
+		opt.Client.Transport.(*http.Transport).DisableKeepAlives = true
+		f(t, s, opt)
+	})
+}
+
+// wantCount fails unless the sink holds exactly n requests, saying when (what).
+func (s *sink) wantCount(t *testing.T, n int, what string) []request {
+	t.Helper()
+	got := s.requests()
+	if len(got) != n {
+		t.Fatalf("%s: %d requests, want %d: %v", what, len(got), n, texts(got))
+	}
+	return got
 }
 
 func slackEntry(url string) config.Notify {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/warroom-dev/warroom/config"
@@ -23,23 +24,27 @@ func startFreeze() Event {
 }
 
 // A Slack receiver gets each of crit, recovery, checkpoint and override once, as Slack's
-// JSON with text and blocks, each one line with the title and the time.
+// JSON with text and blocks, each one line with the title and the time. In a synctest
+// bubble: the recovery comes exactly min_interval after the crit, so it goes at once.
 func TestSlackGetsEachMessageOnce(t *testing.T) {
-	s := newSink(t)
+	inBubble(t, testSlackGetsEachMessageOnce)
+}
+
+func testSlackGetsEachMessageOnce(t *testing.T, s *sink, opt Options) {
 	e := slackEntry(s.srv.URL + "/services/T000/B000/XXXX")
 	e.MinInterval = config.Duration(100 * time.Millisecond)
-	n := New([]config.Notify{e}, fast(nil))
+	n := New([]config.Notify{e}, opt)
 	n.Send(crit("cloud-writer", 42))
-	s.waitFor(t, 1, 5*time.Second)
-	time.Sleep(150 * time.Millisecond) // past min_interval: the recovery goes at once
+	synctest.Wait()
+	s.wantCount(t, 1, "the crit")
+	time.Sleep(100 * time.Millisecond) // min_interval to the nanosecond: the recovery goes at once
 	n.Send(recovered("cloud-writer", 0.2))
 	n.Send(startFreeze())
 	n.Send(overrideDone())
-	got := s.waitFor(t, 4, 5*time.Second)
+	synctest.Wait()
+	got := s.wantCount(t, 4, "with no time passing after the recovery")
 	closeNow(t, n)
-	if got := s.requests(); len(got) != 4 {
-		t.Fatalf("got %d messages, want 4: %v", len(got), texts(got))
-	}
+	s.wantCount(t, 4, "after Close")
 	want := []string{
 		"Market cutover · 02:14:05 UTC · cloud-writer: ok → crit (42 s) — SQL thread stopped",
 		"Market cutover · 02:15:05 UTC · cloud-writer recovered: crit → ok (0.2 s)",
@@ -94,12 +99,16 @@ func TestWebhookBodyAndHeaders(t *testing.T) {
 	}
 }
 
-// A flapping source sends one message, then one that sums up the rest of the interval.
+// A flapping source sends one message, then one that sums up the rest of the interval:
+// exactly min_interval after the first (in a synctest bubble), and nothing after it.
 func TestFlappingIsSummedUp(t *testing.T) {
-	s := newSink(t)
+	inBubble(t, testFlappingIsSummedUp)
+}
+
+func testFlappingIsSummedUp(t *testing.T, s *sink, opt Options) {
 	e := slackEntry(s.srv.URL)
 	e.MinInterval = config.Duration(400 * time.Millisecond)
-	n := New([]config.Notify{e}, fast(nil))
+	n := New([]config.Notify{e}, opt)
 	for i := range 10 {
 		if i%2 == 0 {
 			n.Send(crit("shop", 2))
@@ -107,31 +116,52 @@ func TestFlappingIsSummedUp(t *testing.T) {
 			n.Send(recovered("shop", 0.1))
 		}
 	}
-	got := s.waitFor(t, 2, 5*time.Second)
-	time.Sleep(600 * time.Millisecond) // nothing more comes
+	synctest.Wait()
+	s.wantCount(t, 1, "at once")
+	time.Sleep(400*time.Millisecond - time.Nanosecond)
+	synctest.Wait()
+	s.wantCount(t, 1, "a nanosecond before min_interval")
+	time.Sleep(time.Nanosecond)
+	synctest.Wait()
+	got := s.wantCount(t, 2, "at min_interval")
+	time.Sleep(time.Hour)
+	synctest.Wait()
+	s.wantCount(t, 2, "an hour later")
 	closeNow(t, n)
-	if len(s.requests()) != 2 {
-		t.Fatalf("got %d messages for one flapping source, want 2: %v", len(s.requests()), texts(s.requests()))
-	}
+	s.wantCount(t, 2, "after Close")
 	sum := got[1].body["text"].(string)
 	if !strings.Contains(sum, "shop recovered after 9 changes in 400ms (crit → ok → crit → ok → crit → ok → crit → ok → crit → ok), now ok") {
 		t.Errorf("summary = %q", sum)
 	}
 }
 
-// A 500 is retried; the message arrives once.
+// A 500 is retried after the backoff, to the nanosecond (in a synctest bubble); the
+// message arrives once.
 func TestRetriedAfter500(t *testing.T) {
-	s := newSink(t)
+	inBubble(t, testRetriedAfter500)
+}
+
+func testRetriedAfter500(t *testing.T, s *sink, opt Options) {
+	s.mu.Lock()
 	s.fail = func(n int) int {
 		if n == 1 {
 			return 500
 		}
 		return 0
 	}
+	s.mu.Unlock()
 	rep := &reports{}
-	n := New([]config.Notify{webhookEntry(s.srv.URL)}, fast(rep))
+	opt.Report = rep.add
+	n := New([]config.Notify{webhookEntry(s.srv.URL)}, opt)
 	n.Send(startFreeze())
-	got := s.waitFor(t, 2, 5*time.Second)
+	synctest.Wait()
+	s.wantCount(t, 1, "at once")
+	time.Sleep(opt.Backoff - time.Nanosecond)
+	synctest.Wait()
+	s.wantCount(t, 1, "a nanosecond before the backoff")
+	time.Sleep(time.Nanosecond)
+	synctest.Wait()
+	got := s.wantCount(t, 2, "at the backoff")
 	closeNow(t, n)
 	if len(s.requests()) != 2 || got[0].raw != got[1].raw {
 		t.Fatalf("want the same body twice (a 500, then delivered): %v", texts(s.requests()))
@@ -282,16 +312,24 @@ func TestTestMessage(t *testing.T) {
 	}
 }
 
-// A summed-up message's webhook body lists every change and the interval.
+// A summed-up message's webhook body lists every change and the interval; it goes exactly
+// min_interval after the first message (in a synctest bubble).
 func TestWebhookSummaryBody(t *testing.T) {
-	s := newSink(t)
+	inBubble(t, testWebhookSummaryBody)
+}
+
+func testWebhookSummaryBody(t *testing.T, s *sink, opt Options) {
 	e := webhookEntry(s.srv.URL)
 	e.MinInterval = config.Duration(200 * time.Millisecond)
-	n := New([]config.Notify{e}, fast(nil))
+	n := New([]config.Notify{e}, opt)
 	n.Send(crit("db", 9))
 	n.Send(recovered("db", 0.1))
 	n.Send(crit("db", 8))
-	got := s.waitFor(t, 2, 5*time.Second)
+	synctest.Wait()
+	s.wantCount(t, 1, "at once")
+	time.Sleep(200 * time.Millisecond)
+	synctest.Wait()
+	got := s.wantCount(t, 2, "at min_interval")
 	closeNow(t, n)
 	b := got[1].body
 	changes, _ := b["changes"].([]any)
