@@ -103,6 +103,36 @@ func TestGateLights(t *testing.T) {
 	w.want("catch-up", Grey, `db["cloud-writer"] is stale (no answer since `+clock(w.clk.Now().Add(-11*time.Second))+")")
 }
 
+// TestHoldIsExact: a gate with hold: 30s is amber and refuses done a nanosecond before 30 s
+// of unbroken passes, and is green and admits done at 30 s, with or without a poll between
+// (the clock is injected: the hold is measured on it, never on the wall clock).
+func TestHoldIsExact(t *testing.T) {
+	w := newGateWorld(t)
+	ctx := context.Background()
+	do(t, w.s, "freeze", Skip, "not this test")
+	do(t, w.s, "catch-up", Start)
+	w.db("cloud-writer", sources.OK, map[string]any{"lag_s": 0.4})
+	w.want("catch-up", Amber, "") // passes from here
+	w.clk.Advance(10 * time.Second)
+	w.db("cloud-writer", sources.OK, map[string]any{"lag_s": 0.3}) // a poll during the hold
+	w.eval("catch-up")
+	w.clk.Advance(20*time.Second - time.Nanosecond)
+	if g := cp(w.s.View(), "catch-up").Gate; g.Light != Amber || g.Held != 30*time.Second-time.Nanosecond {
+		t.Fatalf("a nanosecond before the hold: %s held %s, want amber, 29.999999999s", g.Light, g.Held)
+	}
+	if err := w.s.Check(Transition{Checkpoint: "catch-up", Action: Finish, By: "sam"}); err == nil || !strings.Contains(err.Error(), "gate holding") {
+		t.Fatalf("done a nanosecond before the hold: %v, want refused as holding", err)
+	}
+	w.clk.Advance(time.Nanosecond)
+	if g := cp(w.s.View(), "catch-up").Gate; g.Light != Green || g.Held != 30*time.Second {
+		t.Fatalf("at the hold: %s held %s, want green, 30s", g.Light, g.Held)
+	}
+	tr, err := w.s.Commit(ctx, Transition{Checkpoint: "catch-up", Action: Finish, By: "sam"})
+	if err != nil || tr.Gate != "held" || tr.Override {
+		t.Fatalf("done at the hold: %+v %v, want admitted as held", tr, err)
+	}
+}
+
 // TestGateFailingPartNamesValues: the failing conjunct is the one reported, with the values
 // it read; a gate over checkpoint states follows transitions without a new snapshot.
 func TestGateFailingPartNamesValues(t *testing.T) {
