@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,39 +32,68 @@ func outsideRequest(t *testing.T, srv *ddtest.Server) {
 	http.DefaultClient.CloseIdleConnections()
 }
 
+// testClock is a settable clock shared by the test server's rate limit and the client, so
+// that a test steps to a reset exactly instead of sleeping until it.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestRateLimit429WaitsForTheResetAndRecovers: after a 429 the client asks Datadog nothing
+// until NextIn has passed, to the nanosecond, then recovers with one request (on a clock
+// the server's rate limit shares: no wall-clock wait for the reset).
 func TestRateLimit429WaitsForTheResetAndRecovers(t *testing.T) {
+	clk := &testClock{t: time.Date(2026, 12, 1, 2, 14, 5, 0, time.UTC)}
 	srv := ddtest.NewServer(t)
+	srv.SetClock(clk.Now)
 	srv.SetSeries("avg:a{*}", ddtest.Series{Values: ddtest.Vals(7)})
 	srv.SetRateLimit(2, 2*time.Second)
 	dd := srv.Datadog()
 	dd.Interval = config.Duration(time.Second)
 	c := newClient(t, dd, metric("a", "avg:a{*}"))
+	c.now = clk.Now
 
 	if r := poll(t, c)[0].Result; r.Error != "" || r.Facts["rate_limit_remaining"] != 1 {
 		t.Fatalf("first poll: error %q, remaining %v", r.Error, r.Facts["rate_limit_remaining"])
 	}
+	clk.Advance(100 * time.Millisecond)
 	outsideRequest(t, srv) // someone else takes the last request of the period
 	r := poll(t, c)[0].Result
 	if !strings.Contains(r.Error, "rate limit") || !strings.Contains(r.Error, "429") || !strings.Contains(r.Error, "waiting") {
 		t.Fatalf("after a 429 the error is %q, want it to say rate limit, 429 and the wait", r.Error)
 	}
-	if r.NextIn < 500*time.Millisecond || r.NextIn > 3*time.Second {
-		t.Fatalf("NextIn after a 429 = %s, want the reset (≤ 2 s) plus jitter", r.NextIn)
+	// The server said "reset in 2 s" (1.9 s rounded up to whole seconds); the client adds
+	// jitter of up to half a second.
+	if r.NextIn <= 2*time.Second || r.NextIn > 2500*time.Millisecond {
+		t.Fatalf("NextIn after a 429 = %s, want the reset (2 s) plus jitter (≤ 0.5 s)", r.NextIn)
 	}
 	if r.Facts["rate_limit_remaining"] != 0 {
 		t.Errorf("rate_limit_remaining = %v, want 0", r.Facts["rate_limit_remaining"])
 	}
 	before := len(srv.TimeseriesRequests())
 	// Polling again before the reset does not call Datadog: the scheduler would not, and
-	// the client refuses to anyway.
+	// the client refuses to anyway, up to the last nanosecond.
+	clk.Advance(r.NextIn - time.Nanosecond)
 	early := poll(t, c)[0].Result
 	if len(srv.TimeseriesRequests()) != before {
-		t.Fatal("a poll before the reset made a request")
+		t.Fatal("a poll a nanosecond before the reset made a request")
 	}
-	if early.NextIn <= 0 || early.NextIn > r.NextIn {
-		t.Errorf("early poll NextIn = %s, want what is left of %s", early.NextIn, r.NextIn)
+	if early.NextIn != time.Nanosecond {
+		t.Errorf("early poll NextIn = %s, want what is left of %s (1ns)", early.NextIn, r.NextIn)
 	}
-	time.Sleep(r.NextIn)
+	clk.Advance(time.Nanosecond)
 	r = poll(t, c)[0].Result
 	if r.Error != "" || r.Value == nil || *r.Value != 7 {
 		t.Fatalf("after the reset: error %q value %v, want recovered", r.Error, r.Value)

@@ -105,13 +105,14 @@ type Server struct {
 	delay      time.Duration
 	requests   []TimeseriesRequest
 	events     []EventRequest
+	now        func() time.Time // the rate limit's clock
 }
 
 // NewServer starts a server on 127.0.0.1 that is closed when the test ends. It answers with
 // rate-limit headers for 1000 requests per 60 s until SetRateLimit says otherwise.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{series: map[string][]Series{}, rejected: map[string]string{}, limit: 1000, period: time.Minute}
+	s := &Server{series: map[string][]Series{}, rejected: map[string]string{}, limit: 1000, period: time.Minute, now: time.Now}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
@@ -158,6 +159,14 @@ func (s *Server) SetRateLimit(limit int, period time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limit, s.period, s.winStart, s.winCount = limit, period, time.Time{}, 0
+}
+
+// SetClock makes the rate limit's windows run on now instead of the wall clock, so that a
+// test can step to a reset exactly (and the client, given the same clock, agrees).
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
 }
 
 // FailNext answers the next n requests (either endpoint, after the key check) with status

@@ -29,7 +29,7 @@ func (s *Server) rateHeaders(w http.ResponseWriter) (over bool) {
 	if s.limit <= 0 || s.period <= 0 {
 		return false
 	}
-	now := time.Now()
+	now := s.now()
 	if s.winStart.IsZero() || !now.Before(s.winStart.Add(s.period)) {
 		s.winStart, s.winCount = now, 0
 	}
