@@ -25,12 +25,16 @@ import (
 )
 
 // TestMain checks for leaked goroutines once the tests pass. A Bubble Tea tick command
-// outlives its program by up to a second (it cannot be cancelled), so the check waits for it.
+// outlives its program by up to a second (it cannot be cancelled), so the check looks again
+// until nothing is left, for at most 3 s (not a fixed sleep of the longest case).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
-		time.Sleep(1100 * time.Millisecond)
-		if err := goleak.Find(); err != nil {
+		err := goleak.Find()
+		for deadline := time.Now().Add(3 * time.Second); err != nil && time.Now().Before(deadline); err = goleak.Find() {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
 			code = 1
 		}

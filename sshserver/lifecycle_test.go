@@ -216,7 +216,7 @@ func TestStalledClientDoesNotStallTheBoardOrOthers(t *testing.T) {
 		}
 		active.waitFor(m.shows, frameWait)
 		slowestShown = max(slowestShown, time.Since(applied))
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond) // wall time: paces changes while the server's own stall timer runs out on real sockets
 	}
 	t.Logf("slowest change to reach the other session while a client stalled: %s", slowestShown.Round(time.Millisecond))
 	// The stalled session is gone; the other keeps following the board.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -240,7 +241,14 @@ func TestServerRefusesAnExposedHostKey(t *testing.T) {
 	}
 }
 
+// TestSilentConnectionIsClosed (in a synctest bubble: the idle limit is exact): writes every
+// 60 ms keep a connection with a 200 ms idle limit open; it closes 200 ms after the last, not
+// a nanosecond before.
 func TestSilentConnectionIsClosed(t *testing.T) {
+	synctest.Test(t, testSilentConnectionIsClosed)
+}
+
+func testSilentConnectionIsClosed(t *testing.T) {
 	var wire, open atomic.Int64
 	server, client := net.Pipe()
 	defer client.Close()
@@ -249,21 +257,24 @@ func TestSilentConnectionIsClosed(t *testing.T) {
 	// Traffic keeps it open past its idle limit...
 	go func() { _, _ = io.Copy(io.Discard, client) }()
 	for range 6 {
+		time.Sleep(60 * time.Millisecond)
 		if _, err := c.Write([]byte("frame")); err != nil {
 			t.Fatalf("write while busy: %v", err)
 		}
-		time.Sleep(60 * time.Millisecond)
 	}
-	if wire.Load() != 30 {
-		t.Fatalf("counted %d bytes written, want 30", wire.Load())
+	if wire.Load() != 30 || open.Load() != 1 {
+		t.Fatalf("counted %d bytes written, %d open; want 30 and 1", wire.Load(), open.Load())
 	}
-	// ...silence closes it.
-	deadline := time.Now().Add(3 * time.Second)
-	for open.Load() != 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+	// ...silence closes it, at the idle limit.
+	time.Sleep(200*time.Millisecond - time.Nanosecond)
+	synctest.Wait()
+	if open.Load() != 1 {
+		t.Fatal("the connection was closed before it had been silent for its idle limit")
 	}
+	time.Sleep(time.Nanosecond)
+	synctest.Wait()
 	if open.Load() != 0 {
-		t.Fatal("a silent connection was not closed")
+		t.Fatal("a connection silent for its idle limit was not closed")
 	}
 	if _, err := c.Write([]byte("x")); err == nil {
 		t.Fatal("writing to the closed connection worked")

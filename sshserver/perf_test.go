@@ -111,12 +111,12 @@ func TestPerfSessions(t *testing.T) {
 			t.Fatalf("only %d of %d sessions opened; clients said:\n%s", f.srv.Stats().Watchers, n, out)
 		}
 	}
-	time.Sleep(settle)
+	time.Sleep(settle) // wall time: a measurement of real clients; let their first frames settle
 
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	st0, cpu0, t0 := f.srv.Stats(), cpuTime(), time.Now()
-	time.Sleep(time.Duration(secs) * time.Second)
+	time.Sleep(time.Duration(secs) * time.Second) // wall time: the measured window (CPU, bytes per second)
 	st1, cpu1, t1 := f.srv.Stats(), cpuTime(), time.Now()
 	runtime.ReadMemStats(&m1)
 	goroutines := runtime.NumGoroutine()
@@ -187,7 +187,7 @@ func TestPerfClients(t *testing.T) {
 				t.Logf("session %d: %v", i, err)
 			}
 		}()
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // wall time: stagger real handshakes as real viewers would arrive
 	}
 	wg.Wait()
 	res, _ := json.Marshal(perfClientResult{Sessions: n, BytesRead: read.Load(), Errors: int(failures.Load())})

@@ -73,7 +73,9 @@ func TestViewerCannotChangeAndNothingIsJournaled(t *testing.T) {
 	if err := f.srv.applyFor(id)(t.Context(), runsheet.Transition{Checkpoint: "announce", Action: runsheet.Start}); err == nil {
 		t.Fatal("a viewer's transition was accepted")
 	}
-	time.Sleep(300 * time.Millisecond) // any transition the keys started would be journaled by now
+	// A negative check: nothing observable marks "no transition is coming", so this waits a
+	// while (a slow machine can only make it miss a journaled line, never fail wrongly).
+	time.Sleep(300 * time.Millisecond)
 	if lines := f.journalLines(); len(lines) != 0 {
 		t.Fatalf("a viewer's keys journaled %q", lines)
 	}

@@ -86,7 +86,7 @@ func TestGiantWindowIsClamped(t *testing.T) {
 	}
 	out1, _ := openssh(5000, 2000, fmt.Sprintf("while [ ! -e %s ]; do sleep 0.1; done; stty cols 65535 rows 65535 </dev/tty;", grow))
 	waitOut(out1, "RUNSHEET", 30*time.Second)
-	time.Sleep(2 * time.Second) // a few frames and polls at that size
+	time.Sleep(2 * time.Second) // wall time: a few real frames and polls at that size before memory is measured
 	runtime.GC()
 	rss1, peak1, heap1 := memFigures()
 	t.Logf("one 5000×2000 OpenSSH viewer: RSS %.0f MB (peak %.0f MB, heap in use %.0f MB); before: RSS %.0f MB, heap %.0f MB",
@@ -105,7 +105,7 @@ func TestGiantWindowIsClamped(t *testing.T) {
 	waitOut(out1, "your window is 65535×65535", 30*time.Second)
 	out2, _ := openssh(65535, 65535, "")
 	waitOut(out2, "your window is 65535×65535; the board is "+notice, 30*time.Second)
-	time.Sleep(2 * time.Second)
+	time.Sleep(2 * time.Second) // wall time, as above: real frames at 65535×65535 before memory is measured
 	runtime.GC()
 	rss2, peak2, heap2 := memFigures()
 	t.Logf("after a resize to 65535×65535 and a second viewer asking for 65535×65535: RSS %.0f MB (peak %.0f MB, heap %.0f MB)",
