@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/notify"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
 )
@@ -130,8 +131,9 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	ctxA, stopA := context.WithCancel(context.Background())
 	ctxB, stopB := context.WithCancel(context.Background())
 	doneA, doneB := make(chan struct{}), make(chan struct{})
+	lock := notify.LockPath(a.Config.Runsheet.Journal)
 	go func() { a.Run(ctxA); close(doneA) }()
-	time.Sleep(100 * time.Millisecond) // a takes the lock first
+	waitLockHeld(t, lock) // a takes the lock first
 	go func() { b.Run(ctxB); close(doneB) }()
 	defer func() {
 		stopA()
@@ -147,7 +149,9 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	for _, x := range []*App{a, b} {
 		waitStatus(t, x, "shop", sources.OK)
 	}
-	time.Sleep(300 * time.Millisecond) // and their watches (woken at least every 50 ms) have too
+	// and their watches (woken at least every 50 ms) have too: nothing outside a watch shows
+	// what it has seen, so this is a margin of six wake-ups.
+	time.Sleep(300 * time.Millisecond)
 	if got := slack.texts(); len(got) != 0 {
 		t.Fatalf("the first ok sent %q", got)
 	}
@@ -159,17 +163,36 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	slack.waitText(t, "freeze (Old primary read-only) started by dana, planned 5m")
 
 	waitStatus(t, b, "shop", sources.Crit) // b has seen the outage too (each process polls on its own)
-	time.Sleep(300 * time.Millisecond)     // and its watch has followed it
+	time.Sleep(300 * time.Millisecond)     // and its watch has followed it (a margin, as above)
 	stopA()                                // the lock holder exits; b takes over
 	<-doneA
-	time.Sleep(300 * time.Millisecond)
+	waitLockHeld(t, lock) // by b: a has exited
 	down.Store(false)
 	got := slack.waitText(t, "shop recovered")
-	time.Sleep(500 * time.Millisecond) // anything doubled would have come by now
+	// A negative check: nothing marks "no doubled message is coming", so this waits a while
+	// (a slow machine can only make it miss a doubled message, never fail wrongly).
+	time.Sleep(500 * time.Millisecond)
 	got = slack.texts()
 	if count(got, "shop: ok → crit") != 1 || count(got, "started by dana") != 1 || count(got, "shop recovered") != 1 || len(got) != 3 {
 		t.Errorf("messages %q: want the crit, the start and the recovery once each", got)
 	}
+}
+
+// waitLockHeld waits (at most 15 s) until some process holds the notify lock at path: the
+// test's own try is refused. A try that gets it lets go at once.
+func waitLockHeld(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		l, err := notify.TryLock(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l == nil {
+			return
+		}
+		l.Release()
+	}
+	t.Fatal("no process took the notify lock within 15 s")
 }
 
 // check never notifies.

@@ -73,7 +73,8 @@ func TestChromiumShowsBoardAndGoesCrit(t *testing.T) {
 	for r.srv.hub.joinCount() == joined && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond) // the first frame (ok) is in
+	// The page (drawn ok) has loaded and joined its stream: from here the crit can reach it
+	// only by the stream, in its first frame or a later one.
 	r.goCrit()
 	live := <-done
 	if st := rowStatus(live, "cloud-writer"); st != "crit" {
