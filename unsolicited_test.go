@@ -47,7 +47,7 @@ func chattyServer(t *testing.T) (string, *atomic.Int64) {
 					select {
 					case <-done:
 						return
-					case <-time.After(50 * time.Millisecond):
+					case <-time.After(50 * time.Millisecond): // wall time: after the client has read the answer
 					}
 					fmt.Fprint(c, "HTTP/1.1 200 OK\r\nX-Extra: unasked\r\n\r\n")
 				}

@@ -65,7 +65,7 @@ func TestLabCutover(t *testing.T) {
 	l.until(t, "old-primary", 5*time.Second, "frozen", func(r sources.Result) bool {
 		return r.Status == sources.OK && r.Detail == "read-only ✓"
 	})
-	time.Sleep(1500 * time.Millisecond) // the application and its heartbeat keep trying
+	time.Sleep(1500 * time.Millisecond) // wall time: the real application and heartbeat keep trying on their own timers
 	if r := l.poll("old-primary"); r.Status != sources.OK || r.Facts["stray_writes"] != false {
 		t.Fatalf("the application must be stopped by read_only: %+v", r)
 	}

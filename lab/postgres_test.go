@@ -47,7 +47,7 @@ func TestLabPostgresCutover(t *testing.T) {
 	l.until(t, "old-primary", 5*time.Second, "frozen", func(r sources.Result) bool {
 		return r.Status == sources.OK && strings.Contains(r.Detail, "read-only ✓")
 	})
-	time.Sleep(1500 * time.Millisecond) // the application keeps trying
+	time.Sleep(1500 * time.Millisecond) // wall time: the real application keeps trying on its own timer
 	if r := l.poll("old-primary"); r.Status != sources.OK || r.Facts["stray_writes"] != false {
 		t.Fatalf("the application must be stopped by the freeze: %s %q", r.Status, r.Detail)
 	}

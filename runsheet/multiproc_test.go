@@ -34,7 +34,7 @@ func TestKillWriters(t *testing.T) {
 		case <-first:
 		case <-done:
 		}
-		time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
+		time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond) // wall time: a random point in a real child's writes
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		<-done
 		_ = cmd.Wait()

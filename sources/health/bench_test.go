@@ -150,7 +150,7 @@ func runProbes(b *testing.B, n, slots int, interval, measure time.Duration, fres
 			})
 		}()
 	}
-	time.Sleep(interval) // warm-up: every probe has connected once
+	time.Sleep(interval) // wall time (a benchmark): warm-up, every probe has connected once
 	runtime.GC()
 	b.ResetTimer()
 	measuring.Store(true)

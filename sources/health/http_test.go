@@ -26,7 +26,7 @@ func siteHandler() http.Handler {
 		fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>Maintenance</title></head><body>back soon</body></html>")
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, _ *http.Request) {
-		time.Sleep(60 * time.Millisecond)
+		time.Sleep(60 * time.Millisecond) // wall time: the probe measures real latency on a real connection
 		fmt.Fprint(w, "ok")
 	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {

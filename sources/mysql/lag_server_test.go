@@ -62,7 +62,7 @@ func TestLagWhileSQLThreadStopped(t *testing.T) {
 	stopped := time.Now()
 	last := -1.0
 	for time.Since(stopped) < 2500*time.Millisecond {
-		time.Sleep(250 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond) // wall time: the real replica's lag grows with it
 		h, r := poll(hb), poll(rs)
 		lag := lagOf(h)
 		if h.Status != sources.Crit || h.Facts["sql_running"] != false || h.Facts["lag_source"] != "heartbeat" {
