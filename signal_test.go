@@ -63,7 +63,7 @@ func TestSignalEndsTheBoard(t *testing.T) {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
-			time.Sleep(2 * time.Second) // let it draw and poll for a while (the hang needed that)
+			time.Sleep(2 * time.Second) // wall time: the real process draws and polls a while (the hang needed that)
 			if err := syscall.Kill(pid, sig); err != nil {
 				t.Fatal(err)
 			}

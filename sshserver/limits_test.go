@@ -82,7 +82,7 @@ func TestIdleSessionIsClosedWithAReason(t *testing.T) {
 		select {
 		case <-stop:
 			done = true
-		case <-time.After(300 * time.Millisecond):
+		case <-time.After(300 * time.Millisecond): // wall time: real SSH sessions, the server's own idle timer
 			busy.press("j")
 		}
 	}
