@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/warroom-dev/warroom/config"
@@ -46,43 +48,73 @@ func TestSplitBatchMeetingA429SaysNotPolled(t *testing.T) {
 }
 
 // TestA429IsPolledAgainWhenItSays: under the real scheduler, with a 10 s interval, a 429
-// whose reset is 2 s away says "waiting Ns" and the next request goes out within that (plus
-// the scheduler's 100 ms slot), not after the interval or a backoff.
+// whose reset is 2 s away says "waiting Ns" and the next request goes out at the NextIn it
+// reported (plus the scheduler's jitter, up to 5 %, and its 100 ms slot), not after the
+// interval or a backoff.
+// In a synctest bubble: the client and the scheduler run on fake time, and the server's
+// rate limit (outside the bubble) reads the client's clock as of its latest request.
 func TestA429IsPolledAgainWhenItSays(t *testing.T) {
 	srv := ddtest.NewServer(t)
 	srv.SetSeries("avg:a{*}", ddtest.Series{Values: ddtest.Vals(7)})
 	srv.SetRateLimit(1, 2*time.Second)
+	var clientNow atomic.Int64
+	clientNow.Store(bubbleEpoch.UnixNano())
+	srv.SetClock(func() time.Time { return time.Unix(0, clientNow.Load()) })
+	outsideRequest(t, srv) // the period's only request is gone, at the bubble's first instant
 	dd := srv.Datadog()
 	dd.Interval = config.Duration(10 * time.Second)
-	c := newClient(t, dd, metric("a", "avg:a{*}"))
-	outsideRequest(t, srv) // the period's only request is gone
+	synctest.Test(t, func(t *testing.T) {
+		if !time.Now().Equal(bubbleEpoch) {
+			t.Fatalf("a bubble starts at %s, not %s", time.Now(), bubbleEpoch)
+		}
+		c := newClient(t, dd, metric("a", "avg:a{*}"))
+		stampRequests(c, &clientNow)
+		testA429IsPolledAgainWhenItSays(t, c)
+	})
+}
 
+// bubbleEpoch is where a synctest bubble's clock starts.
+var bubbleEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// stampRequests makes c keep no idle connection (an idle connection's reader waits on the
+// network and would stop a bubble's clock) and store the time of each request in now.
+func stampRequests(c *Client, now *atomic.Int64) {
+	lt := c.http.Transport.(limitedTransport)
+	lt.base.(*http.Transport).DisableKeepAlives = true
+	c.http.Transport = stampTransport{base: lt, now: now}
+}
+
+type stampTransport struct {
+	base http.RoundTripper
+	now  *atomic.Int64
+}
+
+func (s stampTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.now.Store(time.Now().UnixNano())
+	return s.base.RoundTrip(r)
+}
+
+func testA429IsPolledAgainWhenItSays(t *testing.T, c *Client) {
 	type seen struct {
 		at time.Time
 		r  sources.Result
 	}
 	var mu sync.Mutex
 	var reports []seen
-	recovered := make(chan struct{})
 	sink := func(rep sources.Report, at time.Time) {
 		mu.Lock()
 		defer mu.Unlock()
 		reports = append(reports, seen{time.Now(), rep.Result})
-		if rep.Result.Value != nil && len(reports) > 1 {
-			close(recovered)
-		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); sources.NewScheduler([]sources.Job{c.Job()}, sink).Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	select {
-	case <-recovered:
-	case <-time.After(8 * time.Second):
-	}
+	time.Sleep(8 * time.Second) // fake time: the 429's wait, well short of the 10 s interval
+	cancel()
+	<-done
 	mu.Lock()
 	defer mu.Unlock()
-	if len(reports) < 2 {
+	if len(reports) != 2 {
 		t.Fatalf("%d reports in 8 s, want the 429 and a recovery (a 10 s interval or backoff waited instead of the reset)", len(reports))
 	}
 	first := reports[0]
@@ -93,8 +125,13 @@ func TestA429IsPolledAgainWhenItSays(t *testing.T) {
 	var said time.Duration
 	fmt.Sscan(m[1], &said)
 	said *= time.Second
-	if gap := reports[1].at.Sub(first.at); gap > said+300*time.Millisecond || reports[1].r.Value == nil {
-		t.Errorf("it said %q and polled again after %s (value %v)", first.r.Error, gap.Round(time.Millisecond), reports[1].r.Value)
+	next := first.r.NextIn
+	if next <= 2*time.Second-first.at.Sub(bubbleEpoch) || said != next.Truncate(time.Second)+time.Second {
+		t.Errorf("it said %q with NextIn %s: want the rest of the 2 s period plus jitter, rounded up", first.r.Error, next)
+	}
+	// The scheduler's jitter (up to +5 %; it never comes before NextIn), then its slot.
+	if gap := reports[1].at.Sub(first.at); gap < next || gap >= next+next/20+sources.Slot || reports[1].r.Value == nil {
+		t.Errorf("NextIn %s and polled again after %s (value %v): want NextIn, +5 %% at most, on a %s slot", next, gap, reports[1].r.Value, sources.Slot)
 	}
 }
 
