@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -35,6 +36,7 @@ type slackSink struct {
 func newSlackSink(t *testing.T) *slackSink {
 	s := &slackSink{}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close") // no idle connection: see TestNotifyOnceForTwoProcesses
 		var body struct {
 			Text   string `json:"text"`
 			Blocks []any  `json:"blocks"`
@@ -115,25 +117,36 @@ notify:
 
 // Of two polling processes on one journal, only the holder of the notify lock sends status
 // changes; when it stops, the other takes over. A transition is sent by the process that
-// journaled it, once.
+// journaled it, once. In a synctest bubble (fake time; the servers stay outside it and
+// close every connection, so that no idle connection's reader, waiting on the network,
+// stops the bubble's clock): synctest.Wait is the moment every poll, watch and delivery
+// so far is done, so nothing here guesses how long they take.
 func TestNotifyOnceForTwoProcesses(t *testing.T) {
 	defer func(d time.Duration) { notifyLockRetry = d }(notifyLockRetry)
 	notifyLockRetry = 50 * time.Millisecond
 	var down atomic.Bool
 	probe := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
 		if down.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 	}))
 	defer probe.Close()
 	slack := newSlackSink(t)
-	a, b := twoBoards(t, probe.URL, slack.srv.URL)
+	synctest.Test(t, func(t *testing.T) { testNotifyOnceForTwoProcesses(t, probe.URL, slack, &down) })
+}
+
+func testNotifyOnceForTwoProcesses(t *testing.T, probe string, slack *slackSink, down *atomic.Bool) {
+	a, b := twoBoards(t, probe, slack.srv.URL)
 	ctxA, stopA := context.WithCancel(context.Background())
 	ctxB, stopB := context.WithCancel(context.Background())
 	doneA, doneB := make(chan struct{}), make(chan struct{})
 	lock := notify.LockPath(a.Config.Runsheet.Journal)
 	go func() { a.Run(ctxA); close(doneA) }()
-	waitLockHeld(t, lock) // a takes the lock first
+	synctest.Wait()
+	if !lockHeld(t, lock) {
+		t.Fatal("a running board did not take the notify lock") // a takes it first
+	}
 	go func() { b.Run(ctxB); close(doneB) }()
 	defer func() {
 		stopA()
@@ -143,56 +156,63 @@ func TestNotifyOnceForTwoProcesses(t *testing.T) {
 		a.Close()
 		b.Close()
 	}()
-
-	// Both have seen shop ok (nothing is sent for that) before it goes down: a process whose
-	// first sight of shop is crit tells it when it takes over, as a board started mid-outage.
-	for _, x := range []*App{a, b} {
-		waitStatus(t, x, "shop", sources.OK)
+	messages := func(after time.Duration, want int, what string) []string {
+		t.Helper()
+		time.Sleep(after)
+		synctest.Wait()
+		got := slack.texts()
+		if len(got) != want {
+			t.Fatalf("%s: messages %q, want %d", what, got, want)
+		}
+		return got
 	}
-	// and their watches (woken at least every 50 ms) have too: nothing outside a watch shows
-	// what it has seen, so this is a margin of six wake-ups.
-	time.Sleep(300 * time.Millisecond)
-	if got := slack.texts(); len(got) != 0 {
-		t.Fatalf("the first ok sent %q", got)
+
+	// Both have seen shop ok (nothing is sent for that), and so have their watches, before
+	// it goes down: a process whose first sight of shop is crit tells it when it takes over,
+	// as a board started mid-outage.
+	messages(2*time.Second, 0, "the first ok")
+	for _, x := range []*App{a, b} {
+		if st, ok := x.Board.Snapshot().Source("shop"); !ok || st.Polls == 0 || st.Status != sources.OK {
+			t.Fatalf("shop is not ok on both boards after 2 s: %+v", st)
+		}
 	}
 	down.Store(true)
-	slack.waitText(t, "shop: ok → crit")
+	if got := messages(time.Second, 1, "the outage"); !strings.Contains(got[0], "shop: ok → crit") {
+		t.Fatalf("the outage sent %q", got)
+	}
 	if err := b.Apply(context.Background(), runsheet.Transition{Checkpoint: "freeze", Action: runsheet.Start, By: "dana"}); err != nil {
 		t.Fatal(err)
 	}
-	slack.waitText(t, "freeze (Old primary read-only) started by dana, planned 5m")
-
-	waitStatus(t, b, "shop", sources.Crit) // b has seen the outage too (each process polls on its own)
-	time.Sleep(300 * time.Millisecond)     // and its watch has followed it (a margin, as above)
-	stopA()                                // the lock holder exits; b takes over
+	if got := messages(0, 2, "b's start"); !strings.Contains(got[1], "freeze (Old primary read-only) started by dana, planned 5m") {
+		t.Fatalf("b's start sent %q", got)
+	}
+	if st, _ := b.Board.Snapshot().Source("shop"); st.Status != sources.Crit {
+		t.Fatalf("b has not seen the outage (each process polls on its own): %s", st.Status)
+	}
+	stopA() // the lock holder exits; b takes over
 	<-doneA
-	waitLockHeld(t, lock) // by b: a has exited
+	messages(time.Second, 2, "a has exited")
+	if !lockHeld(t, lock) {
+		t.Fatal("b did not take the notify lock over") // by b: a has exited
+	}
 	down.Store(false)
-	got := slack.waitText(t, "shop recovered")
-	// A negative check: nothing marks "no doubled message is coming", so this waits a while
-	// (a slow machine can only make it miss a doubled message, never fail wrongly).
-	time.Sleep(500 * time.Millisecond)
-	got = slack.texts()
-	if count(got, "shop: ok → crit") != 1 || count(got, "started by dana") != 1 || count(got, "shop recovered") != 1 || len(got) != 3 {
+	got := messages(time.Second, 3, "the recovery")
+	messages(5*time.Second, 3, "5 s later") // nothing doubled: 50 min_intervals, 100 lock retries on
+	if count(got, "shop: ok → crit") != 1 || count(got, "started by dana") != 1 || count(got, "shop recovered") != 1 {
 		t.Errorf("messages %q: want the crit, the start and the recovery once each", got)
 	}
 }
 
-// waitLockHeld waits (at most 15 s) until some process holds the notify lock at path: the
-// test's own try is refused. A try that gets it lets go at once.
-func waitLockHeld(t *testing.T, path string) {
+// lockHeld reports whether some process holds the notify lock at path: the test's own try
+// is refused. A try that gets it lets go at once.
+func lockHeld(t *testing.T, path string) bool {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		l, err := notify.TryLock(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if l == nil {
-			return
-		}
-		l.Release()
+	l, err := notify.TryLock(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no process took the notify lock within 15 s")
+	l.Release()
+	return l == nil
 }
 
 // check never notifies.
