@@ -79,16 +79,7 @@ func TestServeReplay(t *testing.T) {
 			t.Error("serve --replay did not stop within 30 s of SIGTERM")
 		}
 	}()
-	addrRE := regexp.MustCompile(`on (127\.0\.0\.1:\d+) — host key`)
-	var addr string
-	for deadline := time.Now().Add(15 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never said where it listens:\n%s", stderr)
-		}
-	}
+	addr := waitSaid(t, stderr, regexp.MustCompile(`on (127\.0\.0\.1:\d+) — host key`), "serve never said where it listens")
 	conn, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
 	if err != nil {

@@ -35,6 +35,20 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// waitSaid waits (at most 15 s) until out matches re, and returns re's first group; what
+// says what was awaited when it never comes.
+func waitSaid(t *testing.T, out *lockedBuffer, re *regexp.Regexp, what string) string {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s:\n%s", what, out)
+		}
+	}
+}
+
 // TestServeSIGTERMEndsSessionsAndKeepsTheJournal runs `warroom serve`, lets an operator start
 // a checkpoint over SSH, then sends the process SIGTERM: the session must be told and end with
 // status 0, the command must return cleanly and the journal must hold the transition.
@@ -65,16 +79,7 @@ runsheet:
 	returned := make(chan error, 1)
 	go func() { returned <- root.Execute() }()
 
-	addrRE := regexp.MustCompile(`on (127\.0\.0\.1:\d+) — host key`)
-	var addr string
-	for deadline := time.Now().Add(15 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never said where it listens:\n%s", stderr)
-		}
-	}
+	addr := waitSaid(t, stderr, regexp.MustCompile(`on (127\.0\.0\.1:\d+) — host key`), "serve never said where it listens")
 	info, err := os.Stat(filepath.Join(dir, "host_ed25519"))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("host key: %v, mode %v", err, info.Mode())

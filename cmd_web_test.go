@@ -40,16 +40,7 @@ runsheet:
 	root.SetArgs([]string{"serve", "-c", cfgPath, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log", filepath.Join(dir, "serve.log")})
 	returned := make(chan error, 1)
 	go func() { returned <- root.Execute() }()
-	urlRE := regexp.MustCompile(`web board on (http://127\.0\.0\.1:\d+/)`)
-	var url string
-	for deadline := time.Now().Add(15 * time.Second); url == ""; time.Sleep(20 * time.Millisecond) {
-		if m := urlRE.FindStringSubmatch(stderr.String()); m != nil {
-			url = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never said where the web board is:\n%s", stderr)
-		}
-	}
+	url := waitSaid(t, stderr, regexp.MustCompile(`web board on (http://127\.0\.0\.1:\d+/)`), "serve never said where the web board is")
 	if strings.Contains(stderr.String(), "tok-123") {
 		t.Errorf("serve printed the token:\n%s", stderr)
 	}
