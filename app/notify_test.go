@@ -60,21 +60,6 @@ func (s *slackSink) texts() []string {
 	return append([]string(nil), s.got...)
 }
 
-// waitText waits until a message containing part has arrived, and returns all so far.
-func (s *slackSink) waitText(t *testing.T, part string) []string {
-	t.Helper()
-	for range 1000 {
-		for _, m := range s.texts() {
-			if strings.Contains(m, part) {
-				return s.texts()
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no message with %q; got %q", part, s.texts())
-	return nil
-}
-
 func count(msgs []string, part string) int {
 	n := 0
 	for _, m := range msgs {
@@ -236,20 +221,5 @@ func TestCheckNeverNotifies(t *testing.T) {
 	c.Close()
 	if c.Notifier() != nil || len(slack.texts()) != 0 {
 		t.Errorf("check sent %q", slack.texts())
-	}
-}
-
-// waitStatus waits (at most 15 s) until app's board has polled the source and shows want.
-func waitStatus(t *testing.T, app *App, name string, want sources.Status) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if st, ok := app.Board.Snapshot().Source(name); ok && st.Polls > 0 && st.Status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s was not %s on the board within 15 s", name, want)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
