@@ -294,7 +294,7 @@ func gateRefusal(g Gate) string {
 	case Red:
 		return "gate fails: " + g.Failing
 	case Amber:
-		return fmt.Sprintf("gate holding: held %s of %s", g.Held.Round(time.Second), g.Hold)
+		return "gate holding: held " + g.Progress().String()
 	}
 	return "gate unknown: " + g.Failing
 }

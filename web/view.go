@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"time"
 
@@ -165,7 +164,7 @@ func checkpointRow(c runsheet.Checkpoint) cpRow {
 		case runsheet.Green:
 			r.GateGlyph, r.Gate, r.GateClass = "●", "holds", "ok"
 		case runsheet.Amber:
-			r.GateGlyph, r.Gate, r.GateClass = "◐", fmt.Sprintf("holding %s of %s", widgets.Short(c.Gate.Held), widgets.Short(c.Gate.Hold)), "warn"
+			r.GateGlyph, r.Gate, r.GateClass = "◐", "holding "+c.Gate.Progress().String(), "warn"
 		case runsheet.Red:
 			r.GateGlyph, r.Gate, r.GateClass = "✕", "fails", "crit"
 		default:

@@ -214,7 +214,7 @@ func gateLook(g runsheet.Gate, noColor bool) (string, paintID, string) {
 	case runsheet.Green:
 		return "●", pOK, ""
 	case runsheet.Amber:
-		return "◐", pWarn, formatHold(g.Held, g.Hold)
+		return "◐", pWarn, g.Progress().Short()
 	case runsheet.Red:
 		return "✗", pCritBold, "" // a glyph of its own: readable without colour
 	case runsheet.Grey:

@@ -122,17 +122,6 @@ func formatDur(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// formatHold renders how long a gate has held of its hold time: 12/30s, 3/5m.
-func formatHold(held, hold time.Duration) string {
-	if held < 0 {
-		held = 0
-	}
-	if hold < 2*time.Minute {
-		return fmt.Sprintf("%d/%ds", int(held/time.Second), int(hold/time.Second))
-	}
-	return fmt.Sprintf("%d/%dm", int(held/time.Minute), int(hold/time.Minute))
-}
-
 // Clock renders elapsed time as the header writes it: H:MM:SS, or M:SS under an hour;
 // negative is 0:00.
 func Clock(d time.Duration) string {

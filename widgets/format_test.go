@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/warroom-dev/warroom/runsheet"
 )
 
 func TestFormatValue(t *testing.T) {
@@ -48,10 +50,24 @@ func TestFormatDurations(t *testing.T) {
 			t.Errorf("formatDur(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
-	if got := formatHold(12*time.Second, 30*time.Second); got != "12/30s" {
-		t.Errorf("hold = %q", got)
-	}
-	if got := formatHold(3*time.Minute, 5*time.Minute); got != "3/5m" {
-		t.Errorf("hold = %q", got)
+}
+
+// TestGateHoldText: a holding gate's row shows the hold as runsheet.HoldProgress renders it
+// (the figures a refused done and the web page print): truncated, so 29.6 s of 30 s is
+// 29/30s, and a 2m30s hold counts in seconds instead of a contradictory 2/2m.
+func TestGateHoldText(t *testing.T) {
+	for _, tc := range []struct {
+		held, hold time.Duration
+		want       string
+	}{
+		{12 * time.Second, 30 * time.Second, "12/30s"},
+		{29600 * time.Millisecond, 30 * time.Second, "29/30s"},
+		{3 * time.Minute, 5 * time.Minute, "3/5m"},
+		{130 * time.Second, 150 * time.Second, "130/150s"},
+	} {
+		g := runsheet.Gate{Expr: "x", Light: runsheet.Amber, Held: tc.held, Hold: tc.hold}
+		if glyph, _, text := gateLook(g, false); glyph != "◐" || text != tc.want {
+			t.Errorf("held %s of %s: %s %q, want ◐ %q", tc.held, tc.hold, glyph, text, tc.want)
+		}
 	}
 }
