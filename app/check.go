@@ -254,53 +254,6 @@ func formatValue(v *float64, unit string) string {
 	return strings.TrimSpace(fmt.Sprintf("%.4g %s", *v, unit))
 }
 
-// WaitGate polls the sources and evaluates the checkpoint's gate until it is green, red, or
-// has had its hold time plus a minute to become green. Progress lines go to w.
-func (a *App) WaitGate(ctx context.Context, id string, w io.Writer) error {
-	deadline := a.now().Add(time.Minute)
-	jobs := a.jobsFor(a.Sheet.GateSources(id))
-	if len(jobs) == 0 {
-		return nil // no gate, or a gate on checkpoints only
-	}
-	// Poll no more often than the sources' own intervals (Datadog's rate limit is shared
-	// with every board watching the same organisation).
-	every := time.Second
-	for _, j := range jobs {
-		every = max(every, j.Interval)
-	}
-	for first := true; ; first = false {
-		for _, r := range sources.PollOnce(ctx, jobs) {
-			a.Board.Ingest(r.Source, r.Result, a.now())
-		}
-		a.Sheet.Evaluate(a.Board.Snapshot())
-		g, ok := a.gate(id)
-		if !ok || g.Expr == "" || g.Light != runsheet.Amber {
-			return nil // green, red or grey: Apply decides and says why
-		}
-		if first {
-			deadline = a.now().Add(g.Hold + time.Minute)
-		}
-		fmt.Fprintf(w, "gate of %s holds %s of %s…\n", id, g.Held.Round(time.Second), g.Hold)
-		if a.now().After(deadline) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(every):
-		}
-	}
-}
-
-func (a *App) gate(id string) (runsheet.Gate, bool) {
-	for _, c := range a.Sheet.View().Checkpoints {
-		if c.ID == id {
-			return c.Gate, true
-		}
-	}
-	return runsheet.Gate{}, false
-}
-
 // jobsFor returns the jobs that poll the named sources, each once (Datadog metrics share one).
 func (a *App) jobsFor(names []string) []sources.Job {
 	want := map[string]bool{}
