@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"time"
 )
 
 // liveScript keeps the page live: it swaps the board fragment for each one the server sends.
@@ -95,12 +96,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// fragment renders the live part of the page.
-func (s *Server) fragment() (string, uint64) {
-	snap := s.deps.Board.Snapshot()
+// fragment renders the live part of the page; due is when a gate holding in it completes
+// its hold (zero if none holds), which changes the page without news from the board.
+func (s *Server) fragment() (frame string, due time.Time) {
+	snap, view, now := s.deps.Board.Snapshot(), s.deps.Sheet(), s.deps.Now()
 	var buf bytes.Buffer
-	if err := pageTmpl.ExecuteTemplate(&buf, "board", s.view(snap, s.deps.Sheet(), s.deps.Now())); err != nil {
-		return "", snap.Version
+	if err := pageTmpl.ExecuteTemplate(&buf, "board", s.view(snap, view, now)); err != nil {
+		return "", time.Time{}
 	}
-	return buf.String(), snap.Version
+	return buf.String(), holdEnd(view, now)
 }

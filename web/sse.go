@@ -72,14 +72,14 @@ func (h *hub) publish(frame string) {
 	}
 }
 
-// run renders a frame when the board has news (or the clock has moved on) and someone
-// watches, until ctx ends.
+// run renders a frame when the board has news, a gate's hold has completed or the clock has
+// moved on, and someone watches, until ctx ends.
 func (h *hub) run(ctx context.Context, s *Server) {
 	sub := s.deps.Board.Subscribe()
 	defer sub.Close()
 	tick := time.NewTicker(minFrameGap)
 	defer tick.Stop()
-	var lastAt time.Time
+	var lastAt, holdDue time.Time
 	dirty := true
 	for {
 		select {
@@ -93,10 +93,12 @@ func (h *hub) run(ctx context.Context, s *Server) {
 		if h.count() == 0 {
 			continue
 		}
-		if !dirty && time.Since(lastAt) < clockFrame {
+		held := !holdDue.IsZero() && !s.deps.Now().Before(holdDue) // a gate turned green
+		if !dirty && !held && time.Since(lastAt) < clockFrame {
 			continue
 		}
-		frame, _ := s.fragment()
+		var frame string
+		frame, holdDue = s.fragment()
 		h.publish(frame)
 		lastAt, dirty = time.Now(), false
 	}

@@ -192,3 +192,17 @@ func firstOf(a, b string) string {
 
 // clean strips control and escape sequences; the template escapes HTML.
 func clean(s string) string { return sanitize.Line(s) }
+
+// holdEnd is when the first of the gates holding in v as of now completes its hold; zero
+// when none is holding.
+func holdEnd(v runsheet.View, now time.Time) time.Time {
+	var first time.Time
+	for _, c := range v.Checkpoints {
+		if g := c.Gate; g.Light == runsheet.Amber {
+			if end := now.Add(g.Hold - g.Held); first.IsZero() || end.Before(first) {
+				first = end
+			}
+		}
+	}
+	return first
+}
