@@ -18,6 +18,7 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/wallclock"
 	"github.com/warroom-dev/warroom/notify"
 	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/runsheet"
@@ -251,7 +252,7 @@ func (a *App) evaluateGates(ctx context.Context) {
 
 // tick re-evaluates staleness and gate holds once a second.
 func (a *App) tick(ctx context.Context) {
-	t := time.NewTicker(time.Second)
+	t := wallclock.NewTicker(time.Second) // on the second, with the board's frame
 	defer t.Stop()
 	for {
 		select {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/wallclock"
 	"github.com/warroom-dev/warroom/record"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources"
@@ -125,7 +126,7 @@ func secretsOf(cfg *config.Config) []string {
 // reading new lines once a second until stop.
 func tailJournal(path string, w *record.Writer, stop <-chan struct{}) {
 	var off int64
-	t := time.NewTicker(time.Second)
+	t := wallclock.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		off = readTransitions(path, off, w)

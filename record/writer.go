@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/warroom-dev/warroom/runsheet"
-
 	"github.com/warroom-dev/warroom/internal/flock"
+	"github.com/warroom-dev/warroom/internal/wallclock"
+	"github.com/warroom-dev/warroom/runsheet"
 )
 
 // Bounds of the writer.
@@ -208,7 +208,7 @@ func (w *Writer) add(l Line) {
 // loop writes a gzip member every Flush until Close.
 func (w *Writer) loop() {
 	defer close(w.done)
-	t := time.NewTicker(w.opt.Flush)
+	t := wallclock.NewTicker(w.opt.Flush) // on the grid of the board's other ticks
 	defer t.Stop()
 	for {
 		select {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/internal/flock"
+	"github.com/warroom-dev/warroom/internal/wallclock"
 )
 
 // watchEvery is how often Watch looks at the journal: other processes' changes show within
@@ -18,7 +19,7 @@ const watchEvery = 500 * time.Millisecond
 // its size or modification time changed; a journal deleted or replaced is followed at once
 // (see follow); a problem reading becomes a warning.
 func (s *Sheet) Watch(ctx context.Context) {
-	tick := time.NewTicker(watchEvery)
+	tick := wallclock.NewTicker(watchEvery) // on the half second, with the board's frame
 	defer tick.Stop()
 	for {
 		select {
