@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-dev/warroom/app"
+	"github.com/warroom-dev/warroom/internal/screen"
 	"github.com/warroom-dev/warroom/sanitize"
 	"github.com/warroom-dev/warroom/tui"
 )
@@ -124,21 +125,15 @@ func runBoard(parent context.Context, a *app.App) error {
 	return withQuietLogs(logBeside, os.Stderr, func() error { return runProgram(ctx, m) })
 }
 
-// localFPS is the frame rate of the board in this terminal: how often Bubble Tea's renderer
-// looks for a changed frame.
-const localFPS = 10
-
 // runProgram shows a board in this terminal until the user quits or ctx ends. Signals are
 // ours alone (ctx comes from signal.NotifyContext): Bubble Tea's own handler, given the same
 // SIGTERM, can block forever sending its quit message to a program that has already
 // stopped for the cancelled context, and the process then never exits.
 func runProgram(ctx context.Context, m tea.Model) error {
-	// The board changes once a second (and at a key press), but Bubble Tea's renderer wakes
-	// at its frame rate whether or not anything changed, and on a virtual machine a wake-up
-	// of an idle process costs more than the frame: 10 a second (a key press is on screen
-	// within 100 ms) took a 20-endpoint board from ~1.55 to ~1.18 CPU-s a minute against 30
-	// (docs/performance.md).
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(localFPS), tea.WithoutSignalHandler())
+	// The board's frames are drawn by package screen when they change (once a second, and
+	// at once for a key press), only the lines that changed; Bubble Tea keeps the terminal's
+	// modes and input (docs/performance.md).
+	p := screen.NewProgram(m, tea.WithContext(ctx), tea.WithoutSignalHandler())
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
 		return nil

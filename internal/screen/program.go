@@ -1,0 +1,62 @@
+package screen
+
+import (
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// bubbleFPS is how often Bubble Tea's own renderer, which has only an empty frame to keep,
+// looks for work: its queued terminal queries and, after a resize, clearing the screen
+// (which Screen then repaints). Key presses do not wait for it: they are drawn at once.
+const bubbleFPS = 2
+
+// NewProgram makes a Bubble Tea program of m on this process's terminal (stdin, stdout)
+// whose frames a Screen draws. opts are more program options (not WithOutput or WithFPS).
+func NewProgram(m tea.Model, opts ...tea.ProgramOption) *tea.Program {
+	s := New(os.Stdout, os.Environ())
+	opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)), tea.WithFPS(bubbleFPS))
+	p := tea.NewProgram(&model{inner: m, s: s}, opts...)
+	s.OnForeign(func() { p.Send(repaintMsg{}) })
+	return p
+}
+
+// repaintMsg says that Bubble Tea wrote to the terminal: the board is drawn again whole.
+type repaintMsg struct{}
+
+// model is m with its frames drawn on s; Bubble Tea keeps the rest of m's view (the
+// alternate screen, the window title, the terminal's modes) with an empty frame.
+type model struct {
+	inner tea.Model
+	s     *Screen
+}
+
+func (m *model) Init() tea.Cmd { return m.inner.Init() }
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case repaintMsg:
+		m.s.Repaint()
+		return m, nil // View, which Bubble Tea calls next, draws it
+	case tea.WindowSizeMsg:
+		m.s.Resize(msg.Width, msg.Height)
+	case tea.ColorProfileMsg:
+		m.s.SetColorProfile(msg.Profile)
+	}
+	var cmd tea.Cmd
+	m.inner, cmd = m.inner.Update(msg)
+	return m, cmd
+}
+
+// View draws the inner model's frame and gives Bubble Tea the rest of its view, with a
+// frame of one blank cell. Bubble Tea
+// calls it after every Update, in its event loop, so frames are drawn in order and never
+// after the program has ended.
+func (m *model) View() tea.View {
+	v := m.inner.View()
+	_ = m.s.Draw(v.Content) // a terminal that cannot be written to: Bubble Tea sees it too
+	// Not empty: Bubble Tea clears the screen at every tick for an empty frame. One blank
+	// cell, always the same, it draws once (and after a resize) and then leaves alone.
+	v.Content = " "
+	return v
+}
