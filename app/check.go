@@ -58,6 +58,8 @@ type CheckCheckpoint struct {
 	Owner     string   `json:"owner,omitempty"`
 	Gate      string   `json:"gate"`
 	GateOK    *bool    `json:"gate_ok"`
+	GateLight string   `json:"gate_light,omitempty"` // green, amber (holding), red, grey; "" without a gate
+	GateHold  string   `json:"gate_hold,omitempty"`  // while amber: "29s of 30s"
 	StartedAt *string  `json:"started_at"`
 	EndedAt   *string  `json:"ended_at"`
 	PlannedS  *float64 `json:"planned_s"`
@@ -121,6 +123,12 @@ func Checkpoints(view runsheet.View) []CheckCheckpoint {
 		if c.Gate.Expr != "" && c.Gate.Light != runsheet.Grey && c.Gate.Light != runsheet.NoGate {
 			ok := c.Gate.Light == runsheet.Green || c.Gate.Light == runsheet.Amber
 			cc.GateOK = &ok
+		}
+		if c.Gate.Expr != "" && c.Gate.Light != runsheet.NoGate {
+			cc.GateLight = string(c.Gate.Light)
+			if c.Gate.Light == runsheet.Amber {
+				cc.GateHold = c.Gate.Progress().String()
+			}
 		}
 		cc.StartedAt, cc.EndedAt = timeOrNil(c.StartedAt), timeOrNil(c.EndedAt)
 		if c.Planned > 0 {
@@ -227,7 +235,9 @@ func (r CheckReport) WriteTable(w io.Writer) error {
 		fmt.Fprintln(tw, "\nCHECKPOINT\tSTATE\tGATE\tBY\t")
 		for _, c := range r.Checkpoints {
 			gate := "-"
-			if c.GateOK != nil {
+			if c.GateHold != "" { // true, but not yet for its hold: a done is refused
+				gate = "holding " + c.GateHold
+			} else if c.GateOK != nil {
 				gate = map[bool]string{true: "holds", false: "fails"}[*c.GateOK]
 			} else if c.Gate != "" {
 				gate = "unknown"
