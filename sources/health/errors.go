@@ -21,7 +21,13 @@ const maxErrorRunes = 200
 // (a deadline or a cancel) wins over whatever the transport made of it; stage says how far
 // the request got, for timeouts ("no connection", "no first byte"); start is the poll's.
 func describe(ctx context.Context, err error, stage string, start time.Time) string {
-	ctxErr := ctx.Err()
+	deadline, _ := ctx.Deadline()
+	return describeAt(ctx.Err(), deadline, err, stage, start)
+}
+
+// describeAt is describe for a poll that keeps its own deadline (zero: none) instead of a
+// context with one: ctxErr is the caller's context's error, nil while it runs.
+func describeAt(ctxErr error, deadline time.Time, err error, stage string, start time.Time) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its text repeats the method and URL the board already shows
@@ -30,7 +36,7 @@ func describe(ctx context.Context, err error, stage string, start time.Time) str
 	case errors.Is(ctxErr, context.Canceled):
 		return "canceled"
 	case ctxErr != nil, errors.Is(err, context.DeadlineExceeded), isTimeout(err):
-		return fmt.Sprintf("timeout after %s (%s)", roundElapsed(elapsedSince(ctx, start)), stage)
+		return fmt.Sprintf("timeout after %s (%s)", roundElapsed(elapsedUntil(deadline, start)), stage)
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	}

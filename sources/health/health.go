@@ -112,12 +112,12 @@ func formatLatency(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", ms/1000)
 }
 
-// elapsedSince is how long a poll has run; once its deadline has passed, exactly the time
+// elapsedUntil is how long a poll has run; once its deadline dl (zero: none) has passed, exactly the time
 // from start to the deadline, so that a timeout reads as the configured one. (The socket's
 // deadline can fire before the context's timer has marked it done: look at the clock.)
-func elapsedSince(ctx context.Context, start time.Time) time.Duration {
+func elapsedUntil(dl, start time.Time) time.Duration {
 	now := time.Now()
-	if dl, ok := ctx.Deadline(); ok && !now.Before(dl) && dl.After(start) {
+	if !dl.IsZero() && !now.Before(dl) && dl.After(start) {
 		return dl.Sub(start)
 	}
 	return now.Sub(start)

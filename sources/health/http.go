@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
+
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 )
@@ -37,6 +39,7 @@ type httpProbe struct {
 	tlsWarnDays int
 	transport   *http.Transport
 	client      *http.Client
+	lean        *leanClient // nil: this probe goes through net/http (client)
 }
 
 func newHTTP(b probeBase, h config.Health) (*httpProbe, error) {
@@ -83,6 +86,7 @@ func newHTTP(b probeBase, h config.Health) (*httpProbe, error) {
 		return nil, err
 	}
 	p.client = &http.Client{Transport: p.transport, CheckRedirect: redirectPolicy(h.FollowRedirects)}
+	p.lean = leanFor(p, u, h.FollowRedirects, h.FreshConnection)
 	return p, nil
 }
 
@@ -105,8 +109,9 @@ func newTransport(h config.Health, host string) (*http.Transport, error) {
 		}
 		tlsConf.ServerName = host
 	}
+	proxy := httpproxy.FromEnvironment().ProxyFunc() // as the lean path decides (see leanFor)
 	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		Proxy:               func(r *http.Request) (*url.URL, error) { return proxy(r.URL) },
 		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:     tlsConf,
 		ForceAttemptHTTP2:   true,
@@ -132,11 +137,22 @@ func redirectPolicy(follow bool) func(*http.Request, []*http.Request) error {
 // Close drops the probe's idle keep-alive connections.
 func (p *httpProbe) Close() error {
 	p.transport.CloseIdleConnections()
+	if p.lean != nil {
+		p.lean.close()
+	}
 	return nil
 }
 
 // Poll makes one request, reads at most maxBody bytes of the answer and judges it.
 func (p *httpProbe) Poll(ctx context.Context) sources.Result {
+	if p.lean != nil {
+		return p.pollLean(ctx)
+	}
+	return p.pollNetHTTP(ctx)
+}
+
+// pollNetHTTP is Poll through net/http: for redirects followed and proxies.
+func (p *httpProbe) pollNetHTTP(ctx context.Context) sources.Result {
 	ctx, cancel := p.pollContext(ctx)
 	defer cancel()
 	ph := newPhases()
@@ -154,8 +170,17 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 		return p.failed(ph, msg, shortError(msg))
 	}
 	defer resp.Body.Close()
+	r, _ := p.answered(resp, ph, func(err error) string { return describe(ctx, err, "reading body", ph.start) })
+	return r
+}
+
+// answered reads the body of resp (at most maxBody bytes of it) and judges the answer;
+// complete reports whether the body was read to its end, so that the connection can carry
+// another request. bodyError words an error while reading the body.
+func (p *httpProbe) answered(resp *http.Response, ph *phases, bodyError func(error) string) (sources.Result, bool) {
 	a := answer{resp: resp}
-	if resp.ContentLength > maxBody { // announced too big: no need to read a MiB to know
+	var err error
+	if resp.ContentLength > maxBody && resp.Body != http.NoBody { // announced too big: no need to read a MiB to know
 		a.body, a.tooBig = bodyPool.Get().(*[]byte), true
 		*a.body = (*a.body)[:0]
 	} else {
@@ -165,12 +190,12 @@ func (p *httpProbe) Poll(ctx context.Context) sources.Result {
 	a.total = time.Since(ph.start)
 	a.phases = ph.millis(a.total)
 	if err != nil {
-		msg := describe(ctx, err, "reading body", ph.start)
+		msg := bodyError(err)
 		r := p.judged(a, verdict{sources.Crit, msg, fmt.Sprintf("%d · %s", resp.StatusCode, shortError(msg)), false})
 		r.Failed = true // the answer broke off: as good as none
-		return r
+		return r, false
 	}
-	return p.judge(a)
+	return p.judge(a), !a.tooBig
 }
 
 // failed is the result of a request that got no answer.
