@@ -23,7 +23,8 @@ type JobStats struct {
 // Scheduler polls each job on its own interval: the first poll of each job is spread over the
 // first second, every later one is due Interval (±5 % jitter, rounded up to the next Slot)
 // after the last one started,
-// each poll runs under a context with the job's Timeout, and a job never has two polls
+// each poll runs under a context with the job's Timeout (a SelfTimed job's poll bounds itself
+// and gets the scheduler's context as it is), and a job never has two polls
 // running at once (a poll still running when the next is due is skipped and counted). After
 // a failed poll (every report of the job with Failed set) the delay doubles, capped at BackoffCap(Interval),
 // unless a report's NextIn says when to come back (a rate limit's reset): then it is that. After any
@@ -143,11 +144,16 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 }
 
 // worker runs a job's polls, one per value from start, each under a context with the job's
-// timeout, and sends each poll's reports to out. It is one long-lived goroutine per job
+// timeout (a SelfTimed job's polls bound themselves: they get ctx), and sends each poll's
+// reports to out. It is one long-lived goroutine per job
 // rather than fresh goroutines per poll: a fresh goroutine's stack grows again through the
 // source's frames on every poll, which was a quarter of the CPU of 20 HTTP probes at 1 s.
 func worker(ctx context.Context, job Job, start <-chan struct{}, out chan<- []Report) {
 	for range start {
+		if job.SelfTimed {
+			out <- job.Poll(ctx)
+			continue
+		}
 		pctx, cancel := context.WithTimeout(ctx, job.Timeout)
 		reports := job.Poll(pctx)
 		cancel()

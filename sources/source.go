@@ -145,6 +145,9 @@ type Job struct {
 	// Sources are the sources a batch reports for, so that a poll that never returns can be
 	// reported for each of them; empty means the one source named Name.
 	Sources []string
+	// SelfTimed says that Poll ends within Timeout by itself (see SelfTimed): the scheduler
+	// then makes no context with a timer for each poll.
+	SelfTimed bool
 }
 
 // Single makes the job that polls one source.
@@ -156,6 +159,7 @@ func Single(s Source, interval, timeout time.Duration) Job {
 		Poll: func(ctx context.Context) []Report {
 			return []Report{{Source: s.Name(), Result: s.Poll(ctx)}}
 		},
+		SelfTimed: selfTimed(s, timeout),
 	}
 }
 

@@ -154,3 +154,7 @@ func nilOr[T any](v T, ok bool) any {
 	}
 	return v
 }
+
+// PollTimeout is the probe's own timeout: every poll ends within it even when its context
+// has no deadline (sources.SelfTimed).
+func (b *probeBase) PollTimeout() time.Duration { return b.timeout }

@@ -3,6 +3,7 @@ package health
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
@@ -56,6 +57,15 @@ type leanClient struct {
 	idleTLS *tls.ConnectionState
 	idleAt  time.Time
 	gen     uint64 // counts Close calls: a poll running across one does not keep its conn
+
+	// The cancel watch (under mu): an AfterFunc on the poll's context that ends the I/O of
+	// the connection in use when the context ends. Registered once for a context that lives
+	// across polls (the scheduler's, which ends at shutdown), per poll for one with a
+	// deadline.
+	watchedDone <-chan struct{}
+	stopWatch   func() bool
+	inUse       net.Conn // the connection of the poll in flight
+	interrupted bool     // the watch moved inUse's deadline: it must not be kept
 
 	lim limitedReader // between the connection and br: bounds the head of an answer
 	br  *bufio.Reader
@@ -182,15 +192,71 @@ func (c *leanClient) keep(conn net.Conn, state *tls.ConnectionState, gen uint64)
 	c.idle, c.idleTLS, c.idleAt = conn, state, time.Now()
 }
 
-// close drops the kept connection; a poll running now closes its own when it ends.
+// close drops the kept connection and the cancel watch; a poll running now closes its own
+// connection when it ends.
 func (c *leanClient) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	if c.stopWatch != nil {
+		c.stopWatch()
+		c.stopWatch, c.watchedDone = nil, nil
+	}
 	if c.idle != nil {
 		_ = c.idle.Close()
 		c.idle, c.idleTLS = nil, nil
 	}
+}
+
+// watch makes sure a cancel of ctx interrupts this poll's I/O.
+func (c *leanClient) watch(ctx context.Context) {
+	done := ctx.Done()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.interrupted = false
+	if done == nil || done == c.watchedDone {
+		return // never canceled, or still registered
+	}
+	if c.stopWatch != nil {
+		c.stopWatch()
+	}
+	c.watchedDone = done
+	c.stopWatch = context.AfterFunc(ctx, func() { c.interrupt(done) })
+}
+
+// interrupt ends the I/O of the connection in use, when done is the watched context's.
+func (c *leanClient) interrupt(done <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if done == c.watchedDone && c.inUse != nil {
+		_ = c.inUse.SetDeadline(aLongTimeAgo)
+		c.interrupted = true
+	}
+}
+
+// active makes conn the connection a cancel interrupts; call it after conn's SetDeadline.
+func (c *leanClient) active(ctx context.Context, conn net.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inUse = conn
+	if ctx.Err() != nil { // canceled before the watch could see conn
+		_ = conn.SetDeadline(aLongTimeAgo)
+		c.interrupted = true
+	}
+}
+
+// idleAgain ends the poll's use of its connection. A watch on a context with a deadline
+// (made for this poll) is removed. It reports whether the connection is still fit to keep:
+// false when a cancel moved its deadline.
+func (c *leanClient) idleAgain(ctx context.Context) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inUse = nil
+	if _, ok := ctx.Deadline(); ok && c.stopWatch != nil {
+		c.stopWatch()
+		c.stopWatch, c.watchedDone = nil, nil
+	}
+	return !c.interrupted && ctx.Err() == nil
 }
 
 // limitedReader reads from r until n bytes have been read, then fails with errHeaderTooBig.

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/warroom-dev/warroom/sources"
@@ -36,10 +35,10 @@ func (p *httpProbe) pollLean(ctx context.Context) sources.Result {
 		return p.failed(ph, msg, shortError(msg))
 	}
 	conn, state, gen := c.take(start)
-	w := watchCancel(ctx)
-	resp, conn, state, err := c.exchange(ctx, deadline, ph, conn, state, w)
+	c.watch(ctx)
+	resp, conn, state, err := c.exchange(ctx, deadline, ph, conn, state)
 	if err != nil {
-		w.stop()
+		c.idleAgain(ctx)
 		if conn != nil {
 			_ = conn.Close()
 		}
@@ -52,7 +51,7 @@ func (p *httpProbe) pollLean(ctx context.Context) sources.Result {
 	})
 	// The body is read to its end and nothing follows it: the connection can carry the
 	// next poll's request, unless the answer or fresh_connection says otherwise.
-	if live := w.stop(); live && complete && !resp.Close && !c.fresh && resp.StatusCode != http.StatusSwitchingProtocols && c.br.Buffered() == 0 {
+	if live := c.idleAgain(ctx); live && complete && !resp.Close && !c.fresh && resp.StatusCode != http.StatusSwitchingProtocols && c.br.Buffered() == 0 {
 		c.keep(conn, state, gen)
 	} else {
 		_ = conn.Close()
@@ -65,7 +64,7 @@ func (p *httpProbe) pollLean(ctx context.Context) sources.Result {
 // before any byte of an answer) is retried once on a new one, as net/http does. It returns
 // the connection the answer came on (to close or keep), also with an error when there is one.
 func (c *leanClient) exchange(ctx context.Context, deadline time.Time, ph *phases, conn net.Conn,
-	state *tls.ConnectionState, w *cancelWatch) (*http.Response, net.Conn, *tls.ConnectionState, error) {
+	state *tls.ConnectionState) (*http.Response, net.Conn, *tls.ConnectionState, error) {
 	reused := conn != nil
 	for {
 		if conn == nil {
@@ -74,7 +73,7 @@ func (c *leanClient) exchange(ctx context.Context, deadline time.Time, ph *phase
 				return nil, nil, nil, err
 			}
 		}
-		resp, gotByte, err := c.roundTrip(conn, deadline, ph, w)
+		resp, gotByte, err := c.roundTrip(ctx, conn, deadline, ph)
 		if err == nil {
 			return resp, conn, state, nil
 		}
@@ -90,11 +89,11 @@ func (c *leanClient) exchange(ctx context.Context, deadline time.Time, ph *phase
 // roundTrip writes the request on conn and reads the answer's head: 1xx answers before it
 // (100 Continue, 103 Early Hints) are skipped, 101 is an answer. gotByte reports whether any
 // byte of an answer came.
-func (c *leanClient) roundTrip(conn net.Conn, deadline time.Time, ph *phases, w *cancelWatch) (resp *http.Response, gotByte bool, err error) {
+func (c *leanClient) roundTrip(ctx context.Context, conn net.Conn, deadline time.Time, ph *phases) (resp *http.Response, gotByte bool, err error) {
 	if err := conn.SetDeadline(deadline); err != nil {
 		return nil, false, err
 	}
-	w.set(conn) // after SetDeadline: a cancel moves the deadline into the past for good
+	c.active(ctx, conn) // after SetDeadline: a cancel moves the deadline into the past for good
 	ph.gotConn = time.Now()
 	if _, err := conn.Write(c.request); err != nil {
 		return nil, false, err
@@ -208,49 +207,4 @@ func partialDeadline(now, deadline time.Time, left int) time.Time {
 		timeout = min(remaining, saneMinimum)
 	}
 	return now.Add(timeout)
-}
-
-// cancelWatch ends a poll's socket I/O when the caller's context ends (the program quits):
-// it moves the connection's deadline into the past. No timer and no goroutine per poll.
-type cancelWatch struct {
-	mu    sync.Mutex
-	conn  net.Conn
-	fired bool
-	stopf func() bool
-}
-
-func watchCancel(ctx context.Context) *cancelWatch {
-	w := &cancelWatch{}
-	if ctx.Done() != nil {
-		w.stopf = context.AfterFunc(ctx, w.fire)
-	}
-	return w
-}
-
-func (w *cancelWatch) fire() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.fired = true
-	if w.conn != nil {
-		_ = w.conn.SetDeadline(aLongTimeAgo)
-	}
-}
-
-// set makes conn the connection a cancel interrupts; call it after conn's SetDeadline.
-func (w *cancelWatch) set(conn net.Conn) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.conn = conn
-	if w.fired {
-		_ = conn.SetDeadline(aLongTimeAgo)
-	}
-}
-
-// stop ends the watch (call it once). It reports false when the context ended meanwhile:
-// the connection's deadline may have been moved, so it must not be kept.
-func (w *cancelWatch) stop() bool {
-	if w.stopf == nil {
-		return true // a context that never ends
-	}
-	return w.stopf() // false: fire has run or is running
 }
