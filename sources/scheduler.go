@@ -88,8 +88,11 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 	c := &s.stats[i]
 	start := make(chan struct{}, 1)
 	out := make(chan []Report, 1) // one poll at a time: the worker's send never blocks
-	go worker(ctx, job, start, out)
-	defer close(start) // the worker ends once its poll (if any) returns
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		worker(ctx, job, start, out)
+	}()
 
 	timer := time.NewTimer(time.Duration(s.randN(int64(spread(job.Interval)) + 1)))
 	defer timer.Stop()
@@ -102,14 +105,7 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 		hung    bool // a poll was given up on and has not returned yet
 		started time.Time
 	)
-	defer func() {
-		if running { // wait for the poll in flight (bounded by the watchdog); its reports are dropped
-			select {
-			case <-out:
-			case <-watchdog.C:
-			}
-		}
-	}()
+	defer func() { stopWorker(running, hung, out, watchdog, start, exited) }()
 	for {
 		select {
 		case <-ctx.Done():
@@ -140,6 +136,23 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 			watchdog.Reset(job.Timeout + time.Second)
 			start <- struct{}{}
 		}
+	}
+}
+
+// stopWorker ends a job's worker as its loop ends: it waits for the poll in flight, if any,
+// as long as the watchdog allows (its reports are dropped), then for the worker to end,
+// unless its poll hangs (then the worker ends when that poll returns).
+func stopWorker(running, hung bool, out <-chan []Report, watchdog *time.Timer, start chan<- struct{}, exited <-chan struct{}) {
+	if running {
+		select {
+		case <-out:
+		case <-watchdog.C:
+			hung = true
+		}
+	}
+	close(start)
+	if !hung {
+		<-exited
 	}
 }
 
