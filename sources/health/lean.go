@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -69,6 +70,9 @@ type leanClient struct {
 
 	lim limitedReader // between the connection and br: bounds the head of an answer
 	br  *bufio.Reader
+
+	rawFor net.Conn        // the connection raw belongs to
+	raw    syscall.RawConn // its socket, to peek at while it is idle
 }
 
 // leanFor returns the lean client for a probe, or nil when the probe needs net/http: it
@@ -257,6 +261,32 @@ func (c *leanClient) idleAgain(ctx context.Context) bool {
 		c.stopWatch, c.watchedDone = nil, nil
 	}
 	return !c.interrupted && ctx.Err() == nil
+}
+
+// stale reports whether a kept connection must not carry the next request: the server
+// closed it while it sat idle, or wrote to it unasked (net/http's "unsolicited response",
+// logged the same way: the bytes would otherwise be read as the next answer). Call it after
+// conn's SetDeadline: a passed deadline hides the socket.
+func (c *leanClient) stale(conn net.Conn) bool {
+	if c.rawFor != conn {
+		c.rawFor, c.raw = conn, nil
+		under := conn
+		if tc, ok := conn.(*tls.Conn); ok {
+			under = tc.NetConn()
+		}
+		if sc, ok := under.(syscall.Conn); ok {
+			c.raw, _ = sc.SyscallConn()
+		}
+	}
+	if c.raw == nil {
+		return false
+	}
+	var buf [64]byte
+	n, closed := peekIdle(c.raw, buf[:])
+	if n > 0 {
+		log.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", buf[:n])
+	}
+	return closed || n > 0
 }
 
 // limitedReader reads from r until n bytes have been read, then fails with errHeaderTooBig.

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,7 +74,7 @@ func TestLeanKeepAliveReuseAcrossPolls(t *testing.T) {
 }
 
 // A server that closes a kept connection while it is idle (after its answer: EOF; or with
-// a reset): the next poll retries once on a new connection and succeeds.
+// a reset): the next poll sees it (or retries once) and succeeds on a new connection.
 func TestLeanIdleCloseIsRetriedOnce(t *testing.T) {
 	for _, reset := range []bool{false, true} {
 		closed := make(chan struct{}, 4)
@@ -267,5 +269,51 @@ func TestLeanOversizedHeaderBlock(t *testing.T) {
 	expectStatus(t, r, sources.Crit)
 	if took := time.Since(start); took > 3*time.Second || r.Error != "the answer's headers exceed 1 MiB" || !r.Failed {
 		t.Errorf("took %v, error %q failed %v", took, r.Error, r.Failed)
+	}
+}
+
+// A server that closes the connection as the request arrives (its idle close racing the
+// request): the poll retries once on a new connection and succeeds.
+func TestLeanRetryAfterCloseRacingTheRequest(t *testing.T) {
+	var n atomic.Int64
+	addr, conns := countedRaw(t, answerEach(func(c net.Conn, _ *http.Request) bool {
+		if n.Add(1) == 2 {
+			return false // closed without an answer
+		}
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		return true
+	}))
+	p := leanProbe(t, config.Health{URL: "http://" + addr + "/"})
+	for i := 0; i < 3; i++ {
+		expectStatus(t, p.Poll(context.Background()), sources.OK)
+	}
+	if n.Load() != 4 || conns.Load() != 2 {
+		t.Errorf("%d requests on %d connections, want 4 on 2 (one retried)", n.Load(), conns.Load())
+	}
+}
+
+// A server that writes unasked on the idle connection (net/http logs an "unsolicited
+// response"): those bytes are not read as the next answer; the next poll takes a new
+// connection and the complaint goes to the standard logger, as net/http's does.
+func TestLeanUnsolicitedBytesOnIdleConnection(t *testing.T) {
+	wrote := make(chan struct{}, 8)
+	addr, conns := countedRaw(t, answerEach(func(c net.Conn, _ *http.Request) bool {
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		time.Sleep(20 * time.Millisecond) // real time: after the client has read the answer
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nX-Extra: unasked\r\n\r\n")
+		wrote <- struct{}{}
+		return true
+	}))
+	var logged strings.Builder
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	p := leanProbe(t, config.Health{URL: "http://" + addr + "/", Timeout: config.Duration(time.Second)})
+	for i := 0; i < 3; i++ {
+		expectStatus(t, p.Poll(context.Background()), sources.OK)
+		<-wrote
+		time.Sleep(20 * time.Millisecond) // real time: the bytes reach the client's socket
+	}
+	if conns.Load() != 3 || !strings.Contains(logged.String(), `Unsolicited response received on idle HTTP channel starting with "HTTP/1.1 200 OK\r\nX-Extra`) {
+		t.Errorf("%d connections (want 3), logged %q", conns.Load(), logged.String())
 	}
 }

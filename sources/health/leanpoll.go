@@ -65,6 +65,10 @@ func (p *httpProbe) pollLean(ctx context.Context) sources.Result {
 // the connection the answer came on (to close or keep), also with an error when there is one.
 func (c *leanClient) exchange(ctx context.Context, deadline time.Time, ph *phases, conn net.Conn,
 	state *tls.ConnectionState) (*http.Response, net.Conn, *tls.ConnectionState, error) {
+	if conn != nil && (conn.SetDeadline(deadline) != nil || c.stale(conn)) {
+		_ = conn.Close()
+		conn, state = nil, nil
+	}
 	reused := conn != nil
 	for {
 		if conn == nil {
