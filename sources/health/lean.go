@@ -73,6 +73,7 @@ type leanClient struct {
 
 	rawFor net.Conn        // the connection raw belongs to
 	raw    syscall.RawConn // its socket, to peek at while it is idle
+	peeker idlePeek
 }
 
 // leanFor returns the lean client for a probe, or nil when the probe needs net/http: it
@@ -281,10 +282,9 @@ func (c *leanClient) stale(conn net.Conn) bool {
 	if c.raw == nil {
 		return false
 	}
-	var buf [64]byte
-	n, closed := peekIdle(c.raw, buf[:])
+	n, closed := c.peeker.peek(c.raw)
 	if n > 0 {
-		log.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", buf[:n])
+		log.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", c.peeker.buf[:n])
 	}
 	return closed || n > 0
 }

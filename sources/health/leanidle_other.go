@@ -4,6 +4,8 @@ package health
 
 import "syscall"
 
-// peekIdle cannot look at a socket here: a kept connection is assumed clean (a closed one
+// idlePeek cannot look at a socket here: a kept connection is assumed clean (a closed one
 // is still retried once, see exchange).
-func peekIdle(syscall.RawConn, []byte) (n int, closed bool) { return 0, false }
+type idlePeek struct{ buf [64]byte }
+
+func (p *idlePeek) peek(syscall.RawConn) (n int, closed bool) { return 0, false }
