@@ -9,7 +9,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
@@ -106,13 +105,6 @@ func runBoard(parent context.Context, a *app.App) error {
 		// answer, which cut the CPU of a 20-endpoint board by a sixth (docs/performance.md).
 		// `serve`, with its many sessions, keeps every core.
 		runtime.GOMAXPROCS(1)
-	}
-	if os.Getenv("GOGC") == "" {
-		// A board's live heap is small and grows slowly (7 MB with 20 endpoints, 19 MB after
-		// 24 h of 100 series): collecting at half again instead of twice it keeps ~2.5 MB
-		// less resident for a collection every few seconds instead of every ten, which does
-		// not show in its CPU (docs/performance.md).
-		debug.SetGCPercent(50)
 	}
 	ctx, cancel := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()

@@ -6,10 +6,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// bubbleFPS is how often Bubble Tea's own renderer, which has only an empty frame to keep,
+// bubbleFPS is how often Bubble Tea's own renderer, which has only a blank frame to keep,
 // looks for work: its queued terminal queries and, after a resize, clearing the screen
 // (which Screen then repaints). Key presses do not wait for it: they are drawn at once.
-const bubbleFPS = 2
+const bubbleFPS = 1
 
 // NewProgram makes a Bubble Tea program of m on this process's terminal (stdin, stdout)
 // whose frames a Screen draws. opts are more program options (not WithOutput or WithFPS).
@@ -25,7 +25,7 @@ func NewProgram(m tea.Model, opts ...tea.ProgramOption) *tea.Program {
 type repaintMsg struct{}
 
 // model is m with its frames drawn on s; Bubble Tea keeps the rest of m's view (the
-// alternate screen, the window title, the terminal's modes) with an empty frame.
+// alternate screen, the window title, the terminal's modes) with a blank frame.
 type model struct {
 	inner tea.Model
 	s     *Screen

@@ -118,7 +118,7 @@ func TestProgramInTmux(t *testing.T) {
 	tmux("resize-window", "-x", "70", "-y", "14")
 	until("the board redrawn at 70x14", board(70, 14, 3))
 	// Twice the same: nothing of Bubble Tea's own (its clearing after the resize) is left.
-	time.Sleep(time.Second) // two of Bubble Tea's ticks (bubbleFPS): anything it would write
+	time.Sleep(2 * time.Second) // two of Bubble Tea's ticks (bubbleFPS): anything it would write
 	until("the board still whole", board(70, 14, 3))
 	tmux("send-keys", "q")
 	s := until("the shell's screen back", func(s string) bool { return strings.Contains(s, "AFTER=0") })
