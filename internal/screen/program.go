@@ -7,15 +7,17 @@ import (
 )
 
 // bubbleFPS is how often Bubble Tea's own renderer, which has only a blank frame to keep,
-// looks for work: its queued terminal queries and, after a resize, clearing the screen
-// (which Screen then repaints). Key presses do not wait for it: they are drawn at once.
+// looks for work: its queued terminal queries (their answers, the terminal's background
+// colour, may come up to a second later). Key presses do not wait for it: they are drawn at
+// once.
 const bubbleFPS = 1
 
 // NewProgram makes a Bubble Tea program of m on this process's terminal (stdin, stdout)
-// whose frames a Screen draws. opts are more program options (not WithOutput or WithFPS).
+// whose frames a Screen draws. opts are more program options (not WithOutput, WithFPS or
+// WithFilter, which it sets).
 func NewProgram(m tea.Model, opts ...tea.ProgramOption) *tea.Program {
 	s := New(os.Stdout, os.Environ())
-	opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)), tea.WithFPS(bubbleFPS))
+	opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)), tea.WithFPS(bubbleFPS), tea.WithFilter(keepSize))
 	p := tea.NewProgram(&model{inner: m, s: s}, opts...)
 	s.OnForeign(func() { p.Send(repaintMsg{}) })
 	return p
@@ -23,6 +25,20 @@ func NewProgram(m tea.Model, opts ...tea.ProgramOption) *tea.Program {
 
 // repaintMsg says that Bubble Tea wrote to the terminal: the board is drawn again whole.
 type repaintMsg struct{}
+
+// sizeMsg is a tea.WindowSizeMsg that Bubble Tea's renderer does not see: told of a
+// resize, it would clear the screen at its next look, up to a second later, after Screen
+// has already drawn the board at the new size (a flash, and a second repaint). Its blank
+// cell needs no size.
+type sizeMsg tea.WindowSizeMsg
+
+// keepSize is the program's filter: window sizes go to the model, not to the renderer.
+func keepSize(_ tea.Model, msg tea.Msg) tea.Msg {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		return sizeMsg(ws)
+	}
+	return msg
+}
 
 // model is m with its frames drawn on s; Bubble Tea keeps the rest of m's view (the
 // alternate screen, the window title, the terminal's modes) with a blank frame.
@@ -38,8 +54,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case repaintMsg:
 		m.s.Repaint()
 		return m, nil // View, which Bubble Tea calls next, draws it
-	case tea.WindowSizeMsg:
+	case sizeMsg:
 		m.s.Resize(msg.Width, msg.Height)
+		var cmd tea.Cmd
+		m.inner, cmd = m.inner.Update(tea.WindowSizeMsg(msg))
+		return m, cmd
 	case tea.ColorProfileMsg:
 		m.s.SetColorProfile(msg.Profile)
 	}

@@ -11,9 +11,9 @@
 // are skipped by a string comparison, the changed ones parsed into a cell buffer, and
 // ultraviolet's renderer (Bubble Tea's own) writes the difference of those lines' cells.
 //
-// Whatever Bubble Tea writes to the terminal (entering the alternate screen, clearing it on
-// a resize, its queries) goes through Screen's writer, which puts the whole board back right
-// after. It is for the local board (`run`, `demo`, `replay`); SSH sessions keep Bubble Tea's
+// Whatever Bubble Tea writes to the terminal (entering the alternate screen, its queries)
+// goes through Screen's writer, which puts the whole board back right after; resizes are
+// kept from Bubble Tea's renderer, which would clear the screen for them. It is for the local board (`run`, `demo`, `replay`); SSH sessions keep Bubble Tea's
 // renderer (docs/performance.md).
 package screen
 
