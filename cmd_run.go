@@ -133,8 +133,7 @@ func runProgram(ctx context.Context, m tea.Model) error {
 	// The board's frames are drawn by package screen when they change (once a second, and
 	// at once for a key press), only the lines that changed; Bubble Tea keeps the terminal's
 	// modes and input (docs/performance.md).
-	p := screen.NewProgram(m, tea.WithContext(ctx), tea.WithoutSignalHandler())
-	_, err := p.Run()
+	_, err := screen.Run(m, tea.WithContext(ctx), tea.WithoutSignalHandler())
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
 		return nil
 	}

@@ -12,15 +12,21 @@ import (
 // once.
 const bubbleFPS = 1
 
-// NewProgram makes a Bubble Tea program of m on this process's terminal (stdin, stdout)
-// whose frames a Screen draws. opts are more program options (not WithOutput, WithFPS or
-// WithFilter, which it sets).
-func NewProgram(m tea.Model, opts ...tea.ProgramOption) *tea.Program {
+// Run runs m as a Bubble Tea program on this process's terminal (stdin, stdout) with its
+// frames drawn by a Screen, until it quits; then, after Bubble Tea has put the terminal's
+// modes back, the alternate screen is left and the cursor shown. opts are more program
+// options (not WithOutput, WithFPS or WithFilter, which it sets).
+func Run(m tea.Model, opts ...tea.ProgramOption) (tea.Model, error) {
 	s := New(os.Stdout, os.Environ())
 	opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)), tea.WithFPS(bubbleFPS), tea.WithFilter(keepSize))
 	p := tea.NewProgram(&model{inner: m, s: s}, opts...)
 	s.OnForeign(func() { p.Send(repaintMsg{}) })
-	return p
+	final, err := p.Run()
+	s.Close()
+	if w, ok := final.(*model); ok {
+		final = w.inner
+	}
+	return final, err
 }
 
 // repaintMsg says that Bubble Tea wrote to the terminal: the board is drawn again whole.
@@ -40,8 +46,9 @@ func keepSize(_ tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
-// model is m with its frames drawn on s; Bubble Tea keeps the rest of m's view (the
-// alternate screen, the window title, the terminal's modes) with a blank frame.
+// model is m with its frames drawn on s; Bubble Tea keeps the rest of m's view (the window
+// title, the terminal's modes) with a frame of one blank cell, inline: Screen has the
+// alternate screen, and Bubble Tea's own buffers stay one line high instead of a screen.
 type model struct {
 	inner tea.Model
 	s     *Screen
@@ -75,7 +82,8 @@ func (m *model) View() tea.View {
 	v := m.inner.View()
 	_ = m.s.Draw(v.Content) // a terminal that cannot be written to: Bubble Tea sees it too
 	// Not empty: Bubble Tea clears the screen at every tick for an empty frame. One blank
-	// cell, always the same, it draws once (and after a resize) and then leaves alone.
+	// cell, always the same, it draws once and then leaves alone.
 	v.Content = " "
+	v.AltScreen = false
 	return v
 }

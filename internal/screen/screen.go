@@ -124,6 +124,17 @@ func (s *Screen) Draw(frame string) error {
 	return s.scr.Flush()
 }
 
+// Close leaves the alternate screen (the terminal shows what it showed before the first
+// Draw) and shows the cursor. Nothing is drawn after it.
+func (s *Screen) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		_, _ = io.WriteString(s.out, "\x1b[?1049l\x1b[?25h")
+	}
+	s.started, s.w, s.h = false, 0, 0
+}
+
 // Writer is the terminal for another writer (Bubble Tea's): what it writes goes to the
 // terminal between two frames, and the next Draw draws every line again (it may have
 // cleared the screen). It keeps tty's file descriptor, so that the writer still sees a

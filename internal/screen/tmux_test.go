@@ -15,7 +15,7 @@ import (
 // TestMain runs the test binary as the child program of TestProgramInTmux when asked.
 func TestMain(m *testing.M) {
 	if os.Getenv("WARROOM_SCREEN_CHILD") == "1" {
-		if _, err := NewProgram(&counter{}).Run(); err != nil {
+		if _, err := Run(&counter{}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -54,7 +54,7 @@ func (c *counter) View() tea.View {
 	return v
 }
 
-// TestProgramInTmux runs a program through NewProgram in a real terminal (tmux) and reads
+// TestProgramInTmux runs a program through Run in a real terminal (tmux) and reads
 // tmux's screen: the frame is all there, a key press shows at once, a resize redraws the
 // whole board at the new size with nothing left over, and on quitting the shell's screen
 // is back as it was.
