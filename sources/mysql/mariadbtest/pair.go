@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // The accounts a pair is set up with. The monitor account has exactly the grants
@@ -91,7 +93,7 @@ func (p *Pair) start(ctx context.Context) error {
 
 // newServer copies the installed template into the server's own folder.
 func (p *Pair) newServer(name string, id int, template string) (*Server, error) {
-	port, err := freePort()
+	port, err := proctest.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // Binaries are the programs a server needs.
@@ -52,8 +54,13 @@ type Server struct {
 	Dir      string // the server's folder: data/, the socket, the log
 	Extra    []string
 
-	cmd  *exec.Cmd
-	done chan struct{}
+	proc proctest.Proc
+}
+
+// p is the server's process, named and logged as the server.
+func (s *Server) p() *proctest.Proc {
+	s.proc.Name, s.proc.Log, s.proc.Signal = s.Name, s.LogFile(), killGroup
+	return &s.proc
 }
 
 // DataDir is where the server keeps its data.
@@ -141,7 +148,7 @@ func install(ctx context.Context, datadir string) error {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("mariadb-install-db: %w: %s%s", err, errorLines(string(out)), tail(string(out), 800))
+		return fmt.Errorf("mariadb-install-db: %w: %s%s", err, errorLines(string(out)), proctest.Tail(string(out), 800))
 	}
 	return nil
 }
@@ -149,7 +156,7 @@ func install(ctx context.Context, datadir string) error {
 // Start starts the server on its data directory and waits until it accepts connections.
 // It may be called again after Kill or Stop: the server comes back on the same port.
 func (s *Server) Start(ctx context.Context) error {
-	if s.cmd != nil {
+	if s.p().Started() {
 		return fmt.Errorf("%s: already running", s.Name)
 	}
 	bin, err := lookPath("mariadbd")
@@ -171,113 +178,28 @@ func (s *Server) Start(ctx context.Context) error {
 	args = append(args, s.Extra...)
 	cmd := exec.Command(bin, args...)
 	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("%s: start mariadbd: %w", s.Name, err)
+	if err := s.p().Start(cmd); err != nil {
+		return err
 	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	go func(done chan struct{}) {
-		_ = cmd.Wait()
-		close(done)
-	}(s.done)
-	return s.waitReady(ctx)
-}
-
-// waitReady pings the server until it answers, it exits, or 30 s pass.
-func (s *Server) waitReady(ctx context.Context) error {
 	db, err := s.Open()
 	if err != nil {
+		_ = s.Kill()
 		return err
 	}
 	defer db.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	for i := 0; time.Now().Before(deadline); i++ {
-		pctx, cancel := context.WithTimeout(ctx, time.Second)
-		err = db.PingContext(pctx)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-s.done:
-			s.cmd = nil
-			return fmt.Errorf("%s: mariadbd exited: %s", s.Name, s.logTail())
-		case <-ctx.Done():
-			_ = s.Kill()
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	_ = s.Kill()
-	return fmt.Errorf("%s: not ready after 30 s: %v: %s", s.Name, err, s.logTail())
+	return s.p().WaitReady(ctx, "mariadbd", db.PingContext)
 }
 
 // Kill kills the server's process group at once (a crash) and waits for it to exit.
-func (s *Server) Kill() error { return s.signal(syscall.SIGKILL, 10*time.Second) }
+func (s *Server) Kill() error { return s.p().Kill() }
 
 // Stop shuts the server down cleanly (SIGTERM), killing it when it takes more than 20 s.
-func (s *Server) Stop() error {
-	if err := s.signal(syscall.SIGTERM, 20*time.Second); err != nil {
-		return s.Kill()
-	}
-	return nil
-}
-
-func (s *Server) signal(sig syscall.Signal, wait time.Duration) error {
-	if s.cmd == nil {
-		return nil
-	}
-	killGroup(s.cmd, sig)
-	select {
-	case <-s.done:
-		s.cmd = nil
-		return nil
-	case <-time.After(wait):
-		return fmt.Errorf("%s: still running %s after %v", s.Name, sig, wait)
-	}
-}
+func (s *Server) Stop() error { return s.p().Stop(syscall.SIGTERM) }
 
 // Running reports whether the server process is alive.
-func (s *Server) Running() bool {
-	if s.cmd == nil {
-		return false
-	}
-	select {
-	case <-s.done:
-		return false
-	default:
-		return true
-	}
-}
+func (s *Server) Running() bool { return s.p().Running() }
 
-func (s *Server) logTail() string {
-	b, err := os.ReadFile(s.LogFile())
-	if err != nil {
-		return "(no log)"
-	}
-	return tail(string(b), 1500)
-}
-
-func tail(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		s = "…" + s[len(s)-n:]
-	}
-	return s
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
-	}
-	return addr.Port, nil
-}
+func (s *Server) logTail() string { return s.p().LogTail() }
 
 // errorLines picks the lines of a tool's output that say what went wrong (they come before
 // the long help text that the tail shows).

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // The accounts and objects a cluster is set up with. The monitor account has exactly the
@@ -114,7 +116,7 @@ func (c *Cluster) start(ctx context.Context, acct account) error {
 
 // newServer makes the server's folder (owned by the server account) on a free port.
 func (c *Cluster) newServer(acct account, name string) (*Server, error) {
-	port, err := freePort()
+	port, err := proctest.FreePort()
 	if err != nil {
 		return nil, err
 	}

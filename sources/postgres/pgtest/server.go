@@ -15,11 +15,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/warroom-dev/warroom/internal/pgwire"
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // Superuser is the bootstrap superuser of every server (trusted on loopback, no password).
@@ -78,8 +78,13 @@ type Server struct {
 
 	acct account
 	temp string // the folder StartServer made, removed by Remove
-	cmd  *exec.Cmd
-	done chan struct{}
+	proc proctest.Proc
+}
+
+// p is the server's process, named and logged as the server.
+func (s *Server) p() *proctest.Proc {
+	s.proc.Name, s.proc.Log, s.proc.Signal = s.Name, s.LogFile(), killGroup
+	return &s.proc
 }
 
 // DataDir is where the server keeps its data.
@@ -161,7 +166,7 @@ func run(ctx context.Context, a account, dir, prog string, args ...string) error
 	cmd.Dir = dir
 	setProcAttr(cmd, a)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s: %w: %s", prog, err, tail(string(out), 1200))
+		return fmt.Errorf("%s: %w: %s", prog, err, proctest.Tail(string(out), 1200))
 	}
 	return nil
 }
@@ -169,7 +174,7 @@ func run(ctx context.Context, a account, dir, prog string, args ...string) error
 // Start starts the server on its data directory and waits until it accepts connections.
 // It may be called again after Kill or Stop: the server comes back on the same port.
 func (s *Server) Start(ctx context.Context) error {
-	if s.cmd != nil {
+	if s.p().Started() {
 		return fmt.Errorf("%s: already running", s.Name)
 	}
 	bin, err := BinDir()
@@ -186,109 +191,26 @@ func (s *Server) Start(ctx context.Context) error {
 	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = s.Dir, log, log
 	setProcAttr(cmd, s.acct)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("%s: start postgres: %w", s.Name, err)
+	if err := s.p().Start(cmd); err != nil {
+		return err
 	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	go func(done chan struct{}) {
-		_ = cmd.Wait()
-		close(done)
-	}(s.done)
-	return s.waitReady(ctx)
-}
-
-// waitReady connects until the server answers, it exits, or 30 s pass.
-func (s *Server) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(30 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		var c *pgwire.Conn
-		if c, err = s.Conn(cctx, "postgres"); err == nil {
-			_ = c.Close(cctx)
-			cancel()
-			return nil
+	return s.p().WaitReady(ctx, "postgres", func(ctx context.Context) error {
+		c, err := s.Conn(ctx, "postgres")
+		if err == nil {
+			_ = c.Close(ctx)
 		}
-		cancel()
-		select {
-		case <-s.done:
-			s.cmd = nil
-			return fmt.Errorf("%s: postgres exited: %s", s.Name, s.LogTail())
-		case <-ctx.Done():
-			_ = s.Kill()
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	_ = s.Kill()
-	return fmt.Errorf("%s: not ready after 30 s: %v: %s", s.Name, err, s.LogTail())
+		return err
+	})
 }
 
 // Kill kills the server's process group at once (a crash) and waits for it to exit.
-func (s *Server) Kill() error { return s.signal(syscall.SIGKILL, 10*time.Second) }
+func (s *Server) Kill() error { return s.p().Kill() }
 
 // Stop shuts the server down (SIGINT: fast shutdown), killing it after 20 s.
-func (s *Server) Stop() error {
-	if err := s.signal(syscall.SIGINT, 20*time.Second); err != nil {
-		return s.Kill()
-	}
-	return nil
-}
-
-func (s *Server) signal(sig syscall.Signal, wait time.Duration) error {
-	if s.cmd == nil {
-		return nil
-	}
-	killGroup(s.cmd, sig)
-	select {
-	case <-s.done:
-		s.cmd = nil
-		return nil
-	case <-time.After(wait):
-		return fmt.Errorf("%s: still running %s after %v", s.Name, sig, wait)
-	}
-}
+func (s *Server) Stop() error { return s.p().Stop(syscall.SIGINT) }
 
 // Running reports whether the server process is alive.
-func (s *Server) Running() bool {
-	if s.cmd == nil {
-		return false
-	}
-	select {
-	case <-s.done:
-		return false
-	default:
-		return true
-	}
-}
+func (s *Server) Running() bool { return s.p().Running() }
 
 // LogTail is the end of the server's log, for error messages.
-func (s *Server) LogTail() string {
-	b, err := os.ReadFile(s.LogFile())
-	if err != nil {
-		return "(no log)"
-	}
-	return tail(string(b), 1500)
-}
-
-func tail(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		s = "…" + s[len(s)-n:]
-	}
-	return s
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
-	}
-	return addr.Port, nil
-}
+func (s *Server) LogTail() string { return s.p().LogTail() }

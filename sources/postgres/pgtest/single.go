@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // Options shape a server started on its own by StartServer.
@@ -30,7 +32,7 @@ func StartServer(ctx context.Context, name string, o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Name: name, Dir: filepath.Join(dir, name), acct: acct, temp: dir}
-	if s.Port, err = freePort(); err == nil {
+	if s.Port, err = proctest.FreePort(); err == nil {
 		err = os.MkdirAll(s.Dir, 0o700)
 	}
 	if err == nil {
