@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +41,8 @@ func BenchmarkFrameFlush(b *testing.B) {
 
 	b.Run("bubbletea", func(b *testing.B) {
 		buf := uv.NewScreenBuffer(200, 50)
-		scr := uv.NewTerminalRenderer(io.Discard, []string{"TERM=xterm-256color"})
+		var out countWriter
+		scr := uv.NewTerminalRenderer(&out, []string{"TERM=xterm-256color"})
 		scr.SetColorProfile(colorprofile.TrueColor)
 		scr.SetFullscreen(true)
 		scr.SetScrollOptim(true)
@@ -52,15 +52,25 @@ func BenchmarkFrameFlush(b *testing.B) {
 			scr.Render(buf.RenderBuffer)
 			_ = scr.Flush()
 		}
+		b.ReportMetric(float64(out)/float64(b.N), "written/frame")
 		b.ReportMetric(float64(len(f1)), "bytes/frame")
 		b.ReportMetric(float64(diff), "changed-lines")
 	})
 	b.Run("screen", func(b *testing.B) { // the same frames through internal/screen
-		s := screen.New(io.Discard, []string{"TERM=xterm-256color"})
+		var out countWriter
+		s := screen.New(&out, []string{"TERM=xterm-256color"})
 		s.SetColorProfile(colorprofile.TrueColor)
 		s.Resize(200, 50)
+		_ = s.Draw(frames[1])
+		out = 0
 		for i := 0; i < b.N; i++ {
 			_ = s.Draw(frames[i%2])
 		}
+		b.ReportMetric(float64(out)/float64(b.N), "written/frame")
 	})
 }
+
+// countWriter counts the bytes written to it.
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }

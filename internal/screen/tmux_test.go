@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TestMain runs the test binary as the child program of TestProgramInTmux when asked.
@@ -45,13 +46,18 @@ func (c *counter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (c *counter) View() tea.View {
-	lines := []string{fmt.Sprintf("size %dx%d", c.w, c.h), fmt.Sprintf("\x1b[1mcount %d\x1b[m", c.n)}
-	for i := 2; i < c.h; i++ {
+	lines := []string{fmt.Sprintf("size %dx%d", c.w, c.h), fmt.Sprintf("\x1b[1mcount %d\x1b[m", c.n), wideRow(c.n)}
+	for i := 3; i < c.h; i++ {
 		lines = append(lines, fmt.Sprintf("row %d %s", i, strings.Repeat("·", max(0, c.w-12))))
 	}
 	v := tea.NewView(strings.Join(lines, "\n"))
 	v.AltScreen = true
 	return v
+}
+
+// wideRow is a row whose wide characters move as n changes: Screen writes it whole.
+func wideRow(n int) string {
+	return "wide " + strings.Repeat("日", n%3) + fmt.Sprintf(" %d ⚡ \x1b[2mend\x1b[m", n)
 }
 
 // TestProgramInTmux runs a program through Run in a real terminal (tmux) and reads
@@ -100,7 +106,10 @@ func TestProgramInTmux(t *testing.T) {
 			if len(got) != h || got[0] != fmt.Sprintf("size %dx%d", w, h) || got[1] != fmt.Sprintf("count %d", n) {
 				return false
 			}
-			for i := 2; i < h; i++ {
+			if got[2] != ansi.Strip(wideRow(n)) {
+				return false
+			}
+			for i := 3; i < h; i++ {
 				if got[i] != fmt.Sprintf("row %d %s", i, strings.Repeat("·", max(0, w-12))) {
 					return false
 				}
