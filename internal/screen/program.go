@@ -4,6 +4,7 @@ import (
 	"os"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // bubbleFPS is how often Bubble Tea's own renderer, which has only a blank frame to keep,
@@ -15,13 +16,31 @@ const bubbleFPS = 1
 // Run runs m as a Bubble Tea program on this process's terminal (stdin, stdout) with its
 // frames drawn by a Screen, until it quits; then, after Bubble Tea has put the terminal's
 // modes back, the alternate screen is left and the cursor shown. opts are more program
-// options (not WithOutput, WithFPS or WithFilter, which it sets).
+// options (not WithOutput, WithFPS, WithFilter, WithColorProfile or WithWindowSize, which
+// it sets).
+//
+// Where the terminal's size is this package's to watch (ownSize), Bubble Tea is not told
+// that its output is a terminal: it then keeps its renderer's cell buffer at one cell
+// instead of the screen's size (a 200×60 board's is 1.3 MB, twice that in the heap), and
+// the size comes from here, at the start and at every SIGWINCH.
 func Run(m tea.Model, opts ...tea.ProgramOption) (tea.Model, error) {
-	s := New(os.Stdout, os.Environ())
-	opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)), tea.WithFPS(bubbleFPS), tea.WithFilter(keepSize))
+	env := os.Environ()
+	s := New(os.Stdout, env)
+	opts = append(opts, tea.WithFPS(bubbleFPS), tea.WithFilter(keepSize),
+		tea.WithColorProfile(colorprofile.Detect(os.Stdout, env)))
+	if ownSize {
+		opts = append(opts, tea.WithOutput(s.Writer(nil)), tea.WithWindowSize(1, 1))
+	} else {
+		opts = append(opts, tea.WithOutput(s.Writer(os.Stdout)))
+	}
 	p := tea.NewProgram(&model{inner: m, s: s}, opts...)
 	s.OnForeign(func() { p.Send(repaintMsg{}) })
+	stop := func() {}
+	if ownSize {
+		stop = watchSize(os.Stdout, func(w, h int) { p.Send(sizeMsg{Width: w, Height: h}) })
+	}
 	final, err := p.Run()
+	stop()
 	s.Close()
 	if w, ok := final.(*model); ok {
 		final = w.inner
@@ -39,8 +58,13 @@ type repaintMsg struct{}
 type sizeMsg tea.WindowSizeMsg
 
 // keepSize is the program's filter: window sizes go to the model, not to the renderer.
+// Where the size is this package's to watch, Bubble Tea's only one is the one-cell size it
+// was given, which is dropped.
 func keepSize(_ tea.Model, msg tea.Msg) tea.Msg {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		if ownSize {
+			return nil
+		}
 		return sizeMsg(ws)
 	}
 	return msg

@@ -273,9 +273,14 @@ func (s *Screen) Close() {
 
 // Writer is the terminal for another writer (Bubble Tea's): what it writes goes to the
 // terminal between two frames, and the next Draw draws every line again (it may have
-// cleared the screen). It keeps tty's file descriptor, so that the writer still sees a
-// terminal it can size and set modes on.
-func (s *Screen) Writer(tty *os.File) *Foreign { return &Foreign{s: s, f: tty} }
+// cleared the screen). With tty, the writer also sees the terminal's file descriptor (a
+// term.File), to size it and set its modes on; without, it sees a writer only.
+func (s *Screen) Writer(tty *os.File) io.Writer {
+	if tty == nil {
+		return &Foreign{s: s}
+	}
+	return &foreignTTY{Foreign{s: s}, tty}
+}
 
 // OnForeign sets what is called, in its own goroutine, after another writer wrote to the
 // terminal (typically: send the program a message, so that it draws again).
@@ -286,10 +291,7 @@ func (s *Screen) OnForeign(f func()) {
 }
 
 // Foreign is the terminal as another writer sees it.
-type Foreign struct {
-	s *Screen
-	f *os.File
-}
+type Foreign struct{ s *Screen }
 
 // Write writes p to the terminal between two frames.
 func (w *Foreign) Write(p []byte) (int, error) {
@@ -304,11 +306,17 @@ func (w *Foreign) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Read reads from the terminal (term.File).
-func (w *Foreign) Read(p []byte) (int, error) { return w.f.Read(p) }
+// foreignTTY is Foreign with the terminal's file (a term.File).
+type foreignTTY struct {
+	Foreign
+	f *os.File
+}
+
+// Read reads from the terminal.
+func (w *foreignTTY) Read(p []byte) (int, error) { return w.f.Read(p) }
 
 // Close does nothing: the terminal is not the writer's to close.
-func (w *Foreign) Close() error { return nil }
+func (w *foreignTTY) Close() error { return nil }
 
 // Fd is the terminal's file descriptor, for sizing it and setting its modes.
-func (w *Foreign) Fd() uintptr { return w.f.Fd() }
+func (w *foreignTTY) Fd() uintptr { return w.f.Fd() }
