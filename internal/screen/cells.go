@@ -85,7 +85,7 @@ func (s *Screen) writeCut(text string) {
 // escapeLen is the length of the escape sequence at the start of s (s[0] is ESC): a CSI up
 // to its final byte, an OSC, DCS, SOS, PM or APC up to its terminator, or ESC and one byte.
 // An unterminated sequence runs to the end of s.
-func escapeLen(s string) int {
+func escapeLen[T string | []byte](s T) int {
 	if len(s) < 2 {
 		return len(s)
 	}
@@ -135,6 +135,46 @@ func applySGR(sgr, seq string) string {
 		return seq
 	}
 	return sgr + seq
+}
+
+// plain says whether sgr, SGR sequences, leave a space looking blank: they set only
+// foreground colours, bold, faint, italic, blinking or their resets — no background,
+// reverse video, underline, strike-through, overline or concealment.
+func plain(sgr string) bool {
+	for len(sgr) > 0 {
+		n := escapeLen(sgr)
+		params := sgr[2 : n-1]
+		sgr = sgr[n:]
+		for len(params) > 0 {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
+			code, _, _ := strings.Cut(p, ":")
+			switch code {
+			case "", "0", "1", "2", "3", "5", "6", "22", "23", "25", "39",
+				"30", "31", "32", "33", "34", "35", "36", "37",
+				"90", "91", "92", "93", "94", "95", "96", "97":
+			case "38": // a foreground colour: 38;5;n or 38;2;r;g;b (or with colons, in p)
+				if !strings.Contains(p, ":") {
+					var kind string
+					kind, rest, _ := strings.Cut(params, ";")
+					params = rest
+					skip := 0
+					switch kind {
+					case "5":
+						skip = 1
+					case "2":
+						skip = 3
+					}
+					for range skip {
+						_, params, _ = strings.Cut(params, ";")
+					}
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // widths are the display widths of the code points that are cheap to cut into clusters.

@@ -47,9 +47,10 @@ type Screen struct {
 	w, h    int
 	pen     string // the style the terminal draws with now ("" is the default)
 	buf     bytes.Buffer
+	sifted  []byte // what another writer's last write kept (see sift)
 	widths  widths
 	started bool // the alternate screen was entered
-	repaint bool // someone else wrote to the terminal: draw every line again
+	repaint bool // the terminal's screen may not show rows: draw every line again
 	// foreign is called (in its own goroutine) after someone else wrote to the terminal.
 	foreign func()
 }
@@ -63,12 +64,14 @@ func New(out io.Writer, env []string) *Screen {
 }
 
 // SetColorProfile sets the colours the terminal shows (the frame's colours are brought down
-// to them) and draws everything again.
+// to them); if they changed, the next Draw draws everything again.
 func (s *Screen) SetColorProfile(p colorprofile.Profile) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cw.Profile = p
-	s.repaint = true
+	if s.cw.Profile != p {
+		s.cw.Profile = p
+		s.repaint = true
+	}
 }
 
 // Resize sets the terminal's size; the next Draw draws everything.
@@ -152,9 +155,7 @@ func (s *Screen) drawLine(y int, text string, blank bool) {
 			s.setPen("")
 			s.buf.WriteString("\x1b[2K")
 		}
-		if len(cells) > 0 {
-			s.writeRun(y, text, cells, 0, len(cells))
-		}
+		s.writeChanges(y, &row{}, text, cells) // to a blank line
 	default:
 		s.writeChanges(y, old, text, cells)
 	}
@@ -169,13 +170,13 @@ func (s *Screen) drawLine(y int, text string, blank bool) {
 // cells), and erases what the old line had beyond the new one's end.
 func (s *Screen) writeChanges(y int, old *row, text string, cells []cell) {
 	for x := 0; x < len(cells); {
-		if x < len(old.cells) && same(old.text, old.cells[x], text, cells[x]) {
+		if unchanged(old, x, text, cells[x]) {
 			x++
 			continue
 		}
 		end := x + 1 // the run is cells[x:end]; it grows over short stretches of equal cells
 		for gap := end; gap < len(cells); gap++ {
-			if gap < len(old.cells) && same(old.text, old.cells[gap], text, cells[gap]) {
+			if unchanged(old, gap, text, cells[gap]) {
 				if cells[gap].off-cells[end-1].end > mergeBytes {
 					break // a long stretch of equal cells: a cursor move is cheaper
 				}
@@ -197,9 +198,27 @@ func (s *Screen) writeChanges(y int, old *row, text string, cells []cell) {
 // cursor over them (a move costs up to 9 bytes, and the style after it up to ~20).
 const mergeBytes = 12
 
+// unchanged says whether cell c of text is what column x of the line old shows: its cell
+// there, or past old's cells (where the screen's line is blank) a blank one.
+func unchanged(old *row, x int, text string, c cell) bool {
+	if x < len(old.cells) {
+		return same(old.text, old.cells[x], text, c)
+	}
+	return blank(text, c)
+}
+
 // same says whether cell a of line at and cell b of line bt look the same.
 func same(at string, a cell, bt string, b cell) bool {
-	return a.sgr == b.sgr && at[a.off:a.end] == bt[b.off:b.end]
+	if a.sgr == b.sgr && at[a.off:a.end] == bt[b.off:b.end] {
+		return true
+	}
+	return blank(at, a) && blank(bt, b)
+}
+
+// blank says whether cell c of text looks like an erased cell: a space in a style that
+// shows nothing on a space (a foreground colour, bold, faint, italic).
+func blank(text string, c cell) bool {
+	return c.end-c.off == 1 && text[c.off] == ' ' && (c.sgr == "" || plain(c.sgr))
 }
 
 // writeRun writes cells[i:j] of text at row y: a cursor move, the style in force at cell i,
@@ -293,17 +312,29 @@ func (s *Screen) OnForeign(f func()) {
 // Foreign is the terminal as another writer sees it.
 type Foreign struct{ s *Screen }
 
-// Write writes p to the terminal between two frames.
+// Write writes to the terminal, between two frames, what of p sets the terminal's modes,
+// queries it or titles the window; what would draw on the screen, which is the board's, is
+// left out (see sift). If p switched screens, the next Draw draws every line again.
 func (w *Foreign) Write(p []byte) (int, error) {
 	w.s.mu.Lock()
-	n, err := w.s.out.Write(p)
-	w.s.repaint = true
+	kept, switched := sift(w.s.sifted[:0], p)
+	w.s.sifted = kept
+	var err error
+	if len(kept) > 0 {
+		_, err = w.s.out.Write(kept)
+	}
 	notify := w.s.foreign
+	if switched {
+		w.s.repaint = true
+	}
 	w.s.mu.Unlock()
-	if notify != nil && len(p) > 0 {
+	if switched && notify != nil {
 		go notify()
 	}
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // foreignTTY is Foreign with the terminal's file (a term.File).

@@ -46,10 +46,11 @@ func TestDrawWritesOnlyWhatChanged(t *testing.T) {
 	}
 }
 
-// TestForeignWriteRepaints: after someone else wrote to the terminal (Bubble Tea clearing
-// it on a resize), the next frame is drawn whole even if it did not change, and the
-// callback is told.
-func TestForeignWriteRepaints(t *testing.T) {
+// TestForeignWritesKeepTheBoard: what Bubble Tea writes reaches the terminal only as far as
+// it sets modes, queries the terminal or titles the window; its own frame (text, cursor
+// moves, erases, styles) is left out, so the board stays whole and is not drawn again. A
+// switch of screens passes, and the board is drawn whole after it, and the program told.
+func TestForeignWritesKeepTheBoard(t *testing.T) {
 	var out bytes.Buffer
 	s := New(&out, env)
 	told := make(chan struct{}, 1)
@@ -58,7 +59,26 @@ func TestForeignWriteRepaints(t *testing.T) {
 	a := frame("one", "two", "three")
 	_ = s.Draw(a)
 	w := s.Writer(nil)
-	if _, err := w.Write([]byte("\x1b[H\x1b[2J")); err != nil {
+	modes := "\x1b[?2004h\x1b[>4;1m\x1b[=1;1u\x1b]11;?\x07\x1b]2;warroom\x1b\\\x1b[?2026$p\x1b[c\x1b[?25l\x1b[2 q"
+	frameOfBubbleTea := "\r\x1b[H\x1b[2J\x1b[K\x1b[31m \x1b[m\x1b[3A\x1b7\x1b8\x1bc\x1b[4h\x1b[1;3r\n"
+	out.Reset()
+	if n, err := w.Write([]byte(frameOfBubbleTea + modes)); err != nil || n != len(frameOfBubbleTea+modes) {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	if got := out.String(); got != modes {
+		t.Fatalf("a foreign write passed\n%q\nwant only its modes, queries and title\n%q", got, modes)
+	}
+	out.Reset()
+	if _ = s.Draw(a); out.Len() != 0 {
+		t.Fatalf("the same frame after a foreign write wrote %q", out.String())
+	}
+	select {
+	case <-told:
+		t.Fatal("the program was told to draw again after modes only")
+	default:
+	}
+
+	if _, err := w.Write([]byte("\x1b[?1049l\x1b[?1049h")); err != nil {
 		t.Fatal(err)
 	}
 	<-told
@@ -66,7 +86,7 @@ func TestForeignWriteRepaints(t *testing.T) {
 	_ = s.Draw(a)
 	for _, want := range []string{"one", "two", "three"} {
 		if !strings.Contains(out.String(), want) {
-			t.Errorf("repaint after a foreign write lacks %q: %q", want, out.String())
+			t.Errorf("repaint after a switch of screens lacks %q: %q", want, out.String())
 		}
 	}
 }

@@ -130,13 +130,31 @@ func (v *vt) String() string {
 	for _, line := range v.cells {
 		for _, c := range line {
 			b.WriteString(c.s)
-			if c.pen != "" {
+			if c.pen != "" && (c.s != " " || shows(c.pen)) {
 				fmt.Fprintf(&b, "{%s}", c.pen)
 			}
 		}
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// shows says whether a space drawn with pen (SGR parameters) looks other than blank: pen
+// has anything but foreground colours, bold, faint and italic.
+func shows(pen string) bool {
+	f := strings.Split(pen, ";")
+	for i := 0; i < len(f); i++ {
+		switch n, _ := strconv.Atoi(f[i]); {
+		case n == 38 && i+1 < len(f) && f[i+1] == "5":
+			i += 2
+		case n == 38 && i+1 < len(f) && f[i+1] == "2":
+			i += 4
+		case n >= 1 && n <= 3, n >= 30 && n <= 37, n >= 90 && n <= 97:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // want is what a terminal of w×h shows for frame, drawn from nothing: each line from
