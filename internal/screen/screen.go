@@ -145,6 +145,9 @@ func (s *Screen) Draw(frame string) error {
 // on screen (the screen was just cleared).
 func (s *Screen) drawLine(y int, text string, blank bool) {
 	old := &s.rows[y]
+	// A copy of its own: a part of the frame would keep the whole frame alive as long as
+	// the line stays the same, and the screen as many frames as it has lines.
+	text = strings.Clone(text)
 	cells, whole := s.cells(text, s.scratch[:0])
 	switch {
 	case whole:
