@@ -28,8 +28,15 @@ type members struct {
 // length in bytes, or an error when data does not start with a whole member (a torn tail,
 // a corrupt member, or bytes that are not one).
 func (m *members) decode(data []byte) ([]byte, int, error) {
+	var out bytes.Buffer
+	n, err := m.decodeTo(&out, data)
+	return out.Bytes(), n, err
+}
+
+// decodeTo is decode writing the content to w.
+func (m *members) decodeTo(w io.Writer, data []byte) (int, error) {
 	if !bytes.HasPrefix(data, gzipMagic) {
-		return nil, 0, errNotMember
+		return 0, errNotMember
 	}
 	m.br.Reset(data)
 	var err error
@@ -39,14 +46,13 @@ func (m *members) decode(data []byte) ([]byte, int, error) {
 		err = m.zr.Reset(&m.br)
 	}
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	m.zr.Multistream(false)
-	out, err := io.ReadAll(m.zr)
-	if err != nil {
-		return nil, 0, err
+	if _, err := io.Copy(w, m.zr); err != nil {
+		return 0, err
 	}
-	return out, len(data) - m.br.Len(), nil
+	return len(data) - m.br.Len(), nil
 }
 
 // next decodes the next whole member at or after off and returns its content and its end.
@@ -75,7 +81,7 @@ func (m *members) lastWhole(data []byte) int {
 		if c < 0 {
 			return 0
 		}
-		if _, n, err := m.decode(data[c:]); err == nil {
+		if n, err := m.decodeTo(io.Discard, data[c:]); err == nil { // only its length matters
 			return c + n
 		}
 		end = c

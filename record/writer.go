@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,9 +21,10 @@ import (
 // Bounds of the writer.
 const (
 	defaultFlush = time.Second
-	syncEvery    = 5       // flushes between two fsyncs
-	maxBuffered  = 8 << 20 // bytes of lines that force a flush before the second is up
-	maxText      = 1024    // bytes of one error, detail or event text
+	syncEvery    = 5         // flushes between two fsyncs
+	maxBuffered  = 8 << 20   // bytes of lines that force a flush before the second is up
+	maxText      = 1024      // bytes of one error, detail or event text
+	tailRead     = 256 << 10 // bytes read first from the end of a recording continued
 	// level is the gzip level of every member (see docs/recording.md, Size and cost).
 	level = gzip.BestSpeed
 )
@@ -128,26 +128,46 @@ func perProcess(path string) string {
 }
 
 // cutTorn cuts off whatever follows the last whole gzip member of f and returns the new
-// end. It refuses a file that is not a gzip recording rather than cut it.
+// end. It refuses a file that is not a gzip recording rather than cut it. It reads only the
+// file's tail (the last tailRead bytes, twice as many each time no whole member starts in
+// them), not a long recording whole.
 func cutTorn(f *os.File) (int64, error) {
-	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
+	fi, err := f.Stat()
 	if err != nil {
 		return 0, err
 	}
-	if bytes.HasPrefix(data, zstdMagic) {
+	size := fi.Size()
+	head := make([]byte, min(size, int64(len(zstdMagic))))
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return 0, err
+	}
+	if bytes.HasPrefix(head, zstdMagic) {
 		return 0, errors.New("a zstd recording (format version 1) is in the way: move it aside")
 	}
-	if len(data) > 0 && !bytes.HasPrefix(data, gzipMagic) {
+	if size > 0 && !bytes.HasPrefix(head, gzipMagic) {
 		return 0, errors.New("not a warroom recording (not gzip): move it aside or choose another path")
 	}
 	var m members
-	good := m.lastWhole(data)
-	if good < len(data) {
-		if err := f.Truncate(int64(good)); err != nil {
+	good := int64(0)
+	for n := int64(tailRead); ; n *= 2 {
+		start := max(0, size-n)
+		data := make([]byte, size-start)
+		if _, err := f.ReadAt(data, start); err != nil {
+			return 0, err
+		}
+		// The search runs from the end and decodes forward only, so a longer tail finds
+		// the same member when a shorter one holds it.
+		if end := m.lastWhole(data); end > 0 || start == 0 {
+			good = start + int64(end)
+			break
+		}
+	}
+	if good < size {
+		if err := f.Truncate(good); err != nil {
 			return 0, fmt.Errorf("cut off a torn tail: %w", err)
 		}
 	}
-	return int64(good), nil
+	return good, nil
 }
 
 // replacer replaces every secret, raw and as JSON escapes it, by ***.
