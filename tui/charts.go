@@ -139,7 +139,9 @@ func (m *Model) chartsPane(w, h int) []string {
 	if m.chartsCache != nil && m.chartsCacheKey == key {
 		return m.chartsCache
 	}
-	m.chartsCache, m.chartsCacheKey = m.drawCharts(w, h, lay), key
+	m.chartsCache = m.drawCharts(w, h, lay)
+	key.sel = m.chartSel // drawing may have moved it off a section title
+	m.chartsCacheKey = key
 	return m.chartsCache
 }
 
@@ -152,7 +154,7 @@ func (m *Model) drawCharts(w, h int, lay widgets.SparkLayout) []string {
 		}
 		return lines(m.styles.Muted.Render(msg), w, h)
 	}
-	m.chartSel = clamp(m.chartSel, 0, len(rows)-1)
+	m.chartSel = sourceRow(rows, m.chartSel, 1)
 	nTall := 0
 	for _, r := range rows {
 		if r.tall {
@@ -175,6 +177,28 @@ func (m *Model) drawCharts(w, h int, lay widgets.SparkLayout) []string {
 		out = append(out[:min(len(out), h-1)], fit(m.styles.Muted.Render(more), w))
 	}
 	return exact(joinLines(out), w, h)
+}
+
+// sourceRow is the row to select for a wish to select row i, coming from direction dir:
+// i itself, or when i is a section title the nearest source row past it in that direction
+// (or before it, at the end). A section title is never selected: z and i act on a source.
+func sourceRow(rows []chartRow, i, dir int) int {
+	i = clamp(i, 0, len(rows)-1)
+	if len(rows) == 0 || rows[i].section == "" {
+		return i
+	}
+	step := 1
+	if dir < 0 {
+		step = -1
+	}
+	for _, s := range []int{step, -step} {
+		for j := i + s; j >= 0 && j < len(rows); j += s {
+			if rows[j].section == "" {
+				return j
+			}
+		}
+	}
+	return i
 }
 
 // visibleRows is the range of rows drawn in h lines so that sel shows, keeping a line for

@@ -70,7 +70,7 @@ func TestZoomHeadSaysHowToLeave(t *testing.T) {
 		Facts: map[string]any{"last_point_at": "2026-12-01T10:13:28Z"}}, now)
 	m := newModel(t, e, Operator, 120, 40)
 	m.Update(tickMsg(now))
-	press(t, m, "tab", "j", "z")
+	press(t, m, "tab", "z") // tab selects the first source, src-00
 	out := ansi.Strip(m.render())
 	if !strings.Contains(out, "esc returns") {
 		t.Errorf("the zoom's head must say how to leave it:\n%s", out)

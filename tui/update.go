@@ -90,7 +90,8 @@ func (m *Model) move(d int) {
 	case paneRunsheet:
 		m.moveSelection(d)
 	case paneCharts:
-		m.chartSel = clamp(m.chartSel+d, 0, len(m.chartRows())-1)
+		rows := m.chartRows()
+		m.chartSel = sourceRow(rows, sourceRow(rows, m.chartSel, 1)+d, d)
 	case paneEvents:
 		// Newest first: down (j) goes back in time; G (bottom) is back to live, g the oldest.
 		switch d {

@@ -19,7 +19,7 @@ func TestTeaZoom(t *testing.T) {
 		Facts: map[string]any{"latency_ms": 412.0, "phases_ms": map[string]float64{"dns": 2, "connect": 5},
 			"served_by": "aws-1", "status_code": 200, "lag_source": "heartbeat", "sql_running": true}}, time.Now())
 	p := runProgram(t, e, 160, 45)
-	p.keys("tab", "j", "z")
+	p.keys("tab", "z") // tab selects the first source
 	s := p.wait("src-00 · demo · ok", "esc returns", "latency 412 ms", "phases connect 5 ms · dns 2 ms",
 		"served by aws-1", "sql running yes", "lag source heartbeat", "p95 ")
 	if strings.Contains(s, "DATABASES") {

@@ -33,6 +33,9 @@ func (m *Model) toggleZoom() {
 		return
 	}
 	rows := m.chartRows()
+	if m.focus == paneCharts {
+		m.chartSel = sourceRow(rows, m.chartSel, 1) // not yet drawn since the focus came here
+	}
 	if m.focus != paneCharts || m.chartSel >= len(rows) || rows[m.chartSel].section != "" {
 		m.setFlash("z zooms the selected source: tab to the charts, then j/k to pick one", widgets.LevelUnknown)
 		return

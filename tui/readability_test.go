@@ -1,0 +1,55 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// selectedSource is the name of the source the charts pane has selected, "" on a title.
+func selectedSource(m *Model) string {
+	rows := m.chartRows()
+	if m.chartSel >= len(rows) || rows[m.chartSel].section != "" {
+		return ""
+	}
+	return m.snap.Sources[rows[m.chartSel].source].Name
+}
+
+// The charts pane selects sources, never a section title: tab then z zooms the first source
+// (it used to select "RESPONSE TIME & METRICS" and answer z with "tab to the charts", which
+// the user had just done), and j/k step over the titles.
+func TestChartSelectionSkipsSectionTitles(t *testing.T) {
+	e := newEnv(t, plan(), 3) // src-00 metric, src-01 db, src-02 health, old-primary db
+	e.feed(time.Now(), true)
+	m := newModel(t, e, Operator, 160, 45)
+	m.Update(tickMsg(time.Now()))
+	press(t, m, "tab")
+	m.render()
+	if got := selectedSource(m); got != "src-00" {
+		t.Fatalf("after tab the charts pane selects %q, want the first source src-00", got)
+	}
+	press(t, m, "z")
+	if m.zoom != "src-00" {
+		t.Fatalf("z after tab zoomed %q (flash %q), want src-00", m.zoom, m.flash.text)
+	}
+	press(t, m, "esc")
+	for _, step := range []struct{ key, want string }{
+		{"j", "src-01"}, {"j", "old-primary"}, {"j", "src-02"}, {"j", "src-02"},
+		{"k", "old-primary"}, {"k", "src-01"}, {"k", "src-00"}, {"k", "src-00"}, {"G", "src-02"}, {"g", "src-00"},
+	} {
+		press(t, m, step.key)
+		if got := selectedSource(m); got != step.want {
+			t.Fatalf("%s selected %q, want %q", step.key, got, step.want)
+		}
+	}
+	// Without a draw in between (keys come faster than frames), tab then j is the second source.
+	m2 := newModel(t, e, Operator, 160, 45)
+	m2.Update(tickMsg(time.Now()))
+	press(t, m2, "tab", "j")
+	if got := selectedSource(m2); got != "src-01" {
+		t.Fatalf("tab, j selected %q, want src-01", got)
+	}
+	if out := m2.render(); !strings.Contains(out, "▌") {
+		t.Fatal("the selected source must be marked")
+	}
+}
