@@ -74,8 +74,8 @@ func (c Chart) Worst(b board.Bucket) float64 {
 }
 
 // Scale is the vertical range of the chart over every series' typical and worst values,
-// widened around its middle to at least minSpan of the values' magnitude; ok is false
-// without data.
+// widened around its middle to at least minSpan of the values' magnitude (0 to 1 when every
+// value is 0, so a count without errors never shows a negative axis); ok is false without data.
 func (c Chart) Scale() (lo, hi float64, ok bool) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, s := range c.Series {
@@ -91,7 +91,7 @@ func (c Chart) Scale() (lo, hi float64, ok bool) {
 	}
 	span := minSpan * math.Max(math.Abs(lo), math.Abs(hi))
 	if span == 0 {
-		span = 1
+		return 0, 1, true // all zero (no errors yet): a line on the floor of a 0–1 scale, not -0.5 to 0.5
 	}
 	if hi-lo < span {
 		mid := lo/2 + hi/2
