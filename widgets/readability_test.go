@@ -32,3 +32,56 @@ func TestAllZeroChartHasNoNegativeAxis(t *testing.T) {
 		t.Fatalf("the zeros must lie on the floor labelled 0:\n%s", out)
 	}
 }
+
+// A note cut to its column keeps whole leading parts, the most useful first, instead of
+// ending mid-word ("5.5 s lag · h…", "planned: main…" on the demo's board at 80 and 200
+// columns).
+func TestNoteSaysTheMostUsefulThingFirst(t *testing.T) {
+	for _, tc := range []struct {
+		note string
+		w    int
+		want string
+	}{
+		{"4.0 s lag · heartbeat", 14, "4.0 s lag …"},
+		{"4.0 s lag · heartbeat", 21, "4.0 s lag · heartbeat"},
+		{"planned: maintenance ✓ · 503 maintenance", 22, "planned: maintenance ✓"},
+		{"planned: maintenance ✓ · 503 maintenance", 32, "planned: maintenance ✓ …"},
+		{"203.0.113.10  new side  TTL 60", 14, "203.0.113.10 …"},
+		{"203.0.113.10  new side  TTL 60", 26, "203.0.113.10  new side …"},
+		{"status 503, expected 200", 14, "status 503 …"},
+		{"aws-1 70% · aws-2 30%", 14, "aws-1 70% …"},
+		{"unreachable-host-name", 10, "unreachab…"}, // one part too long: cut as any text
+	} {
+		if got := cutNote(tc.note, tc.w); got != tc.want {
+			t.Errorf("cutNote(%q, %d) = %q, want %q", tc.note, tc.w, got, tc.want)
+		}
+	}
+}
+
+// The note column takes the room a wide pane has: on a 200-column board (charts pane 111
+// cells) a DNS answer, its side and TTL show whole; at 160 (88 cells) a replica's lag and
+// its source do; at 80 the chart keeps its 20 cells.
+func TestNoteColumnGetsTheRoomThereIs(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	for _, tc := range []struct {
+		width      int
+		note, want string
+		minSpark   int
+	}{
+		{111, "203.0.113.10  new side  TTL 60", "203.0.113.10  new side  TTL 60", 30},
+		{88, "4.0 s lag · heartbeat", "4.0 s lag · heartbeat", 20},
+		{88, "planned: maintenance ✓ · 503 maintenance", "planned: maintenance ✓", 20},
+		{79, "4.0 s lag · heartbeat", "4.0 s lag …", 20},
+	} {
+		lay := NewSparkLayout(tc.width)
+		if lay.Spark < tc.minSpark {
+			t.Errorf("at %d cells the chart has %d cells, want at least %d", tc.width, lay.Spark, tc.minSpark)
+		}
+		v := 4.0
+		row := ansi.Strip(st.SparkRow(SparkRow{Label: "cloud-writer", Value: &v, Unit: "s", CutoverCol: -1,
+			Buckets: []board.Bucket{{Min: 4, Max: 4, Avg: 4, N: 1}}, Note: tc.note}, tc.width))
+		if got := strings.TrimSpace(string([]rune(row)[tc.width-lay.Note:])); got != tc.want {
+			t.Errorf("at %d cells the note reads %q, want %q", tc.width, got, tc.want)
+		}
+	}
+}

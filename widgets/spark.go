@@ -65,7 +65,10 @@ func NewSparkLayout(width int) SparkLayout {
 	if rng := 13; l.Spark-rng-1 >= minSpark {
 		l.Range, l.Spark = rng, l.Spark-rng-1
 	}
-	if note := 14 + clampInt((width-120)/8, 0, 10); l.Spark-note-1 >= minSpark {
+	// The note (a lag's source, a backend's share, a DNS answer, a planned state) takes up
+	// to half of what is left, the chart keeping at least minSpark cells.
+	const minNote, maxNote = 14, 32
+	if note := min((l.Spark+1)/2, maxNote, l.Spark-1-minSpark); note >= minNote {
 		l.Note, l.Spark = note, l.Spark-note-1
 	}
 	return l
@@ -149,7 +152,7 @@ func (st *Styles) sparkTail(ln *line, r SparkRow, lay SparkLayout) {
 		if r.Stale {
 			np = pStale
 		}
-		ln.cell(np, clean(r.Note), lay.Note)
+		ln.cell(np, cutNote(clean(r.Note), lay.Note), lay.Note)
 	}
 }
 
