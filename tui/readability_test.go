@@ -2,8 +2,13 @@ package tui
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-dev/warroom/config"
 )
 
 // selectedSource is the name of the source the charts pane has selected, "" on a title.
@@ -51,5 +56,36 @@ func TestChartSelectionSkipsSectionTitles(t *testing.T) {
 	}
 	if out := m2.render(); !strings.Contains(out, "▌") {
 		t.Fatal("the selected source must be marked")
+	}
+}
+
+// Once every checkpoint is done the header says so ("done in 1:30 of 1:00:00 (58m early)"):
+// it used to keep "T+1:30 of 1:00:00 · forecast 1:30 (58m early)", a clock that no longer
+// moves beside a forecast of what is over, which reads as a hung board.
+func TestHeaderSaysWhenTheRunIsDone(t *testing.T) {
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	cps := []config.Checkpoint{{ID: "one", Title: "First", Planned: config.Duration(time.Minute)},
+		{ID: "two", Title: "Second", Planned: config.Duration(time.Minute)}}
+	e := newEnvAt(t, cps, 0, now)
+	m := newModel(t, e, Operator, 160, 45)
+	press(t, m, "s")
+	clock.Add(int64(90 * time.Second))
+	m.Update(tickMsg(now()))
+	if h := ansi.Strip(m.header(160)); !strings.Contains(h, "T+1:30 of 1:00:00") || !strings.Contains(h, "forecast") {
+		t.Fatalf("a running plan shows T+ and the forecast: %q", h)
+	}
+	press(t, m, "d", "s", "d")
+	clock.Add(int64(time.Minute))
+	m.Update(tickMsg(now()))
+	for _, w := range []int{160, 120, 80} {
+		h := ansi.Strip(m.header(w))
+		if !strings.Contains(h, "done in 1:30 of 1:00:00") || strings.Contains(h, "forecast") || strings.Contains(h, "T+") {
+			t.Errorf("at %d columns a finished plan must say done in, without T+ or a forecast: %q", w, h)
+		}
+		if w >= 120 && !strings.Contains(h, "(58m early)") {
+			t.Errorf("at %d columns the header must say how early it finished: %q", w, h)
+		}
 	}
 }

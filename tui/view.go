@@ -161,7 +161,9 @@ func spread(parts []string, w int) string {
 }
 
 // timing is "T+1:12 of 4:30 · forecast 3:58 (32m early) · cutover +0:12" at detail 2;
-// detail 1 leaves out the cutover, 0 the forecast too.
+// detail 1 leaves out the cutover, 0 the forecast too. Once every checkpoint is done or
+// skipped it is "done in 2:01 of 3:00 (59s early)": the elapsed time no longer moves, and a
+// forecast of what is over is none.
 func (m *Model) timing(detail int) string {
 	v, st := m.sheet, m.styles
 	if v.Started.IsZero() {
@@ -172,11 +174,21 @@ func (m *Model) timing(detail int) string {
 	}
 	elapsed := v.Elapsed
 	s := "T+" + widgets.Clock(elapsed)
+	if v.Finished {
+		s = "done in " + widgets.Clock(elapsed) // the clock stopped: a frozen T+ reads as a hung board
+	}
 	if v.Window > 0 {
 		s += " of " + widgets.Clock(v.Window)
 	}
 	out := st.Text.Render(s)
-	if v.Forecast > 0 && detail >= 1 {
+	if v.Finished && v.Window > 0 {
+		if diff := elapsed - v.Window; diff > 0 {
+			out += " " + st.Crit.Render("("+widgets.Short(diff)+" late)")
+		} else {
+			out += " " + st.OK.Render("("+widgets.Short(-diff)+" early)")
+		}
+	}
+	if v.Forecast > 0 && detail >= 1 && !v.Finished {
 		f := "forecast " + widgets.Clock(v.Forecast)
 		style := st.Text
 		if v.Window > 0 {
