@@ -199,6 +199,9 @@ func (m *Model) footer(w int) string {
 	} else {
 		// Drop keys from the middle until the rest fits; help and quit always stay.
 		bs := m.keys.short(m.focus)
+		if m.filtering {
+			bs = m.keys.typing()
+		}
 		left = m.keysLine(bs)
 		for len(bs) > 3 && ansi.StringWidth(left) > room {
 			bs = append(bs[:len(bs)-3], bs[len(bs)-2:]...)
@@ -213,7 +216,7 @@ func (m *Model) footer(w int) string {
 // role until the styles change.
 func (m *Model) keysLine(bs []key.Binding) string {
 	m.dashes(0) // resets the caches when the styles changed
-	ck := fmt.Sprint(m.focus, len(bs), m.readOnly())
+	ck := fmt.Sprint(m.focus, len(bs), m.readOnly(), m.filtering)
 	if s, ok := m.keysCache[ck]; ok {
 		return s
 	}

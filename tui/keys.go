@@ -64,6 +64,16 @@ func (k keyMap) short(f pane) []key.Binding {
 	return []key.Binding{k.Tab, short(k.Down, "older"), short(k.Bottom, "live"), k.Filter, k.Help, k.Quit}
 }
 
+// typing returns the keys that work while a filter is typed (every other key is text), for
+// the footer: showing the pane's keys then would offer j, G or q, which only type letters.
+func (k keyMap) typing() []key.Binding {
+	b := func(help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(help), key.WithHelp(help, desc))
+	}
+	return []key.Binding{b("type", "a name or id"), b("enter", "keep the filter"), b("backspace", "delete"),
+		b("ctrl+u", "clear"), b("esc", "stop typing")}
+}
+
 // full returns every key, grouped, for the help screen.
 func (k keyMap) full() [][]key.Binding {
 	return [][]key.Binding{

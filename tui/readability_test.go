@@ -89,3 +89,22 @@ func TestHeaderSaysWhenTheRunIsDone(t *testing.T) {
 		}
 	}
 }
+
+// While a filter is typed the footer shows the keys that work then: it used to show the
+// pane's keys (j/↓ older, G live, q quit), which only type letters into the filter.
+func TestFooterWhileTypingAFilter(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	for _, w := range []int{160, 80} {
+		m := newModel(t, e, Operator, w, 40)
+		press(t, m, "/", "f", "r")
+		f := ansi.Strip(m.footer(w))
+		if !strings.Contains(f, "enter keep the filter") || !strings.Contains(f, "esc stop typing") ||
+			strings.Contains(f, "q quit") || strings.Contains(f, "? help") {
+			t.Errorf("at %d columns the footer while typing reads %q", w, f)
+		}
+		press(t, m, "enter")
+		if f := ansi.Strip(m.footer(w)); !strings.Contains(f, "q quit") {
+			t.Errorf("at %d columns after enter the footer must show the pane's keys again: %q", w, f)
+		}
+	}
+}
