@@ -108,3 +108,24 @@ func TestFooterWhileTypingAFilter(t *testing.T) {
 		}
 	}
 }
+
+// A filter that keeps no checkpoint says so in the runsheet pane, as the charts pane does;
+// the pane used to show the column names over nothing.
+func TestRunsheetSaysWhenTheFilterKeepsNothing(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	for _, size := range [][2]int{{160, 45}, {80, 24}} {
+		m := newModel(t, e, Operator, size[0], size[1])
+		press(t, m, "/")
+		for _, r := range "src-0" {
+			press(t, m, string(r))
+		}
+		press(t, m, "enter")
+		out := ansi.Strip(m.render())
+		if !strings.Contains(out, "no checkpoint matches /src-0") {
+			t.Errorf("at %dx%d the runsheet must say that nothing matches:\n%s", size[0], size[1], out)
+		}
+		if !strings.Contains(out, "src-00") {
+			t.Errorf("at %dx%d the sources that match must still show:\n%s", size[0], size[1], out)
+		}
+	}
+}

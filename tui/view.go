@@ -245,7 +245,14 @@ func (m *Model) sheetPane(w, h int) []string {
 			listH = len(items) + 1
 		}
 	}
-	out = append(out, exact(st.CheckpointList(items, m.shownSelection(), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	if len(items) == 0 && m.filter != "" {
+		// Not an empty list under its column names: say why it is empty.
+		msg := " no checkpoint matches /" + widgets.Sanitize(m.filter) + " · esc clears the filter"
+		out = append(out, fit(st.Muted.Render(msg), w))
+		listH = 1
+	} else {
+		out = append(out, exact(st.CheckpointList(items, m.shownSelection(), w, max(listH, 0), m.now), w, max(listH, 0))...)
+	}
 	out = append(out, detail...)
 	for len(out) < h-1 {
 		out = append(out, strings.Repeat(" ", w))
