@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/sources"
 )
 
 // selectedSource is the name of the source the charts pane has selected, "" on a title.
@@ -127,5 +128,31 @@ func TestRunsheetSaysWhenTheFilterKeepsNothing(t *testing.T) {
 		if !strings.Contains(out, "src-00") {
 			t.Errorf("at %dx%d the sources that match must still show:\n%s", size[0], size[1], out)
 		}
+	}
+}
+
+// The zoom's facts are in words: a health probe's served_by_share (a map of whole percents,
+// map[string]int as the probe reports it) used to read "map[aws-1:70 aws-2:30]", and an
+// empty error headed the list as "error –".
+func TestZoomFactsInWords(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	e.feed(time.Now(), true)
+	v := 81.0
+	e.board.Ingest("src-00", sources.Result{Status: sources.OK, Value: &v, Unit: "ms",
+		Facts: map[string]any{"error": "", "status_code": 200, "served_by": "aws-1",
+			"served_by_share": map[string]int{"aws-2": 30, "aws-1": 70}, "answers": []string{}}}, time.Now())
+	m := newModel(t, e, Operator, 160, 45)
+	m.Update(tickMsg(time.Now()))
+	press(t, m, "tab", "z")
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "served by share aws-1 70% · aws-2 30%") || strings.Contains(out, "map[") {
+		t.Fatalf("served_by_share must read as shares, largest first:\n%s", out)
+	}
+	facts := readableFacts(m.snap.Sources[m.zoomed()], time.UTC)
+	if first := facts[0]; first.Value == "–" {
+		t.Fatalf("the facts must start with what is known, not %q %q", first.Name, first.Value)
+	}
+	if last := facts[len(facts)-1]; last.Value != "–" {
+		t.Fatalf("empty facts (an empty error, no answers) go last: the last is %q %q", last.Name, last.Value)
 	}
 }

@@ -125,6 +125,8 @@ func readableFacts(s board.SourceState, loc *time.Location) []widgets.Fact {
 		}
 		out = append(out, widgets.Fact{Name: factName(k), Value: v})
 	}
+	// What is known first: an empty error or a primary's lag ("–") last, not at the top.
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Value != "–" && out[b].Value == "–" })
 	return out
 }
 
@@ -163,21 +165,25 @@ func factValue(k string, v any) string {
 	case int64:
 		return factValue(k, float64(x))
 	case []any:
+		if len(x) == 0 {
+			return "–"
+		}
 		parts := make([]string, len(x))
 		for i, e := range x {
 			parts[i] = factValue("", e)
 		}
 		return strings.Join(parts, ", ")
 	case []string:
+		if len(x) == 0 {
+			return "–"
+		}
 		return strings.Join(x, ", ")
 	case map[string]any:
 		return factMap(k, unit, x)
 	case map[string]float64:
-		m := make(map[string]any, len(x))
-		for kk, vv := range x {
-			m[kk] = vv
-		}
-		return factMap(k, unit, m)
+		return factMap(k, unit, anyMap(x))
+	case map[string]int: // served_by_share as the health probes report it
+		return factMap(k, unit, anyMap(x))
 	case string:
 		if x == "" {
 			return "–"
@@ -186,16 +192,37 @@ func factValue(k string, v any) string {
 	return fmt.Sprint(v)
 }
 
-// factMap is a map fact: "dns 2 ms · connect 5 ms", or shares as "aws-1 70% · aws-2 30%".
+// anyMap is a map of numbers as a map[string]any of float64, the shape a recording has.
+func anyMap[N int | float64](x map[string]N) map[string]any {
+	m := make(map[string]any, len(x))
+	for k, v := range x {
+		m[k] = float64(v)
+	}
+	return m
+}
+
+// factMap is a map fact: "connect 5 ms · dns 2 ms", or shares, largest first, as
+// "aws-1 70% · aws-2 30%"; "–" when empty.
 func factMap(k, unit string, x map[string]any) string {
+	if len(x) == 0 {
+		return "–"
+	}
 	keys := make([]string, 0, len(x))
 	for kk := range x {
 		keys = append(keys, kk)
 	}
 	sort.Strings(keys)
+	share := strings.HasSuffix(k, "_share") // whole percent per backend
+	if share {
+		sort.SliceStable(keys, func(a, b int) bool { return number(x[keys[a]]) > number(x[keys[b]]) })
+	}
 	parts := make([]string, len(keys))
 	for i, kk := range keys {
 		val := x[kk]
+		if f, ok := val.(float64); ok && share {
+			parts[i] = fmt.Sprintf("%s %.0f%%", kk, f)
+			continue
+		}
 		if f, ok := val.(float64); ok && k == "served_by" && f <= 1 {
 			parts[i] = fmt.Sprintf("%s %.0f%%", kk, f*100)
 			continue
@@ -207,4 +234,10 @@ func factMap(k, unit string, x map[string]any) string {
 		parts[i] = kk + " " + factValue(kk, val)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// number is v as a float64, 0 when it is not a number.
+func number(v any) float64 {
+	f, _ := v.(float64)
+	return f
 }
