@@ -85,3 +85,18 @@ func TestNoteColumnGetsTheRoomThereIs(t *testing.T) {
 		}
 	}
 }
+
+// At 120 columns (a charts pane of 66 cells) a label of 16 cells shows whole: the DNS row
+// read "market.examp…", losing the record type.
+func TestLabelWholeAt120Columns(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	v := 1.5
+	row := ansi.Strip(st.SparkRow(SparkRow{Label: "market.example A", Value: &v, Unit: "ms", CutoverCol: -1,
+		Buckets: []board.Bucket{{Min: 1, Max: 2, Avg: 1.5, N: 2}}}, 66))
+	if !strings.HasPrefix(row, "market.example A ") {
+		t.Fatalf("the label is cut at 66 cells: %q", row)
+	}
+	if lay := NewSparkLayout(66); lay.Spark < 20 {
+		t.Fatalf("the chart keeps at least 20 cells at 66: %d", lay.Spark)
+	}
+}

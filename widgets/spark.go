@@ -51,6 +51,9 @@ func NewSparkLayout(width int) SparkLayout {
 		return SparkLayout{}
 	}
 	l := SparkLayout{Width: width, Label: clampInt(width/5, 3, 18), Value: 10}
+	if width >= 60 {
+		l.Label = max(l.Label, 16) // "market.example A", "cloud-writer lag": a name and its last word
+	}
 	if width < 40 {
 		l.Value = clampInt((width-l.Label-4)/2, 0, 10)
 	}
