@@ -100,3 +100,27 @@ func TestLabelWholeAt120Columns(t *testing.T) {
 		t.Fatalf("the chart keeps at least 20 cells at 66: %d", lay.Spark)
 	}
 }
+
+// The y-axis keeps its max and min labels: on a short chart (120×40) the crit line fell in
+// the top row and labelled it "1.5s", so the spike's 1.6 s showed nowhere on the screen.
+func TestAxisKeepsMaxAndMinOverThresholds(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	bs := make([]board.Bucket, 40)
+	for i := range bs {
+		bs[i] = board.Bucket{Min: 380, Max: 420, Avg: 400, N: 5}
+	}
+	bs[30] = board.Bucket{Min: 400, Max: 1600, Avg: 900, N: 5}
+	c := Chart{Title: "app p95", Unit: "ms", Start: fixtureNow.Add(-40 * time.Second), Step: time.Second,
+		Warn: ptr(800), Crit: ptr(1500), Series: []ChartSeries{{Name: "app p95", Buckets: bs, Value: ptr(400)}}}
+	out := ansi.Strip(st.TallChart(c, TallAxisWidth+40, 7, fixtureLoc)) // 5 plot rows
+	lines := strings.Split(out, "\n")
+	if top := lines[1]; !strings.HasPrefix(strings.TrimSpace(top), "1.6s ┤") {
+		t.Fatalf("the top row must be labelled with the max, 1.6s:\n%s", out)
+	}
+	if bottom := lines[5]; !strings.HasPrefix(strings.TrimSpace(bottom), "380ms ┤") {
+		t.Fatalf("the bottom row must be labelled with the min, 380ms:\n%s", out)
+	}
+	if !strings.Contains(out, "800ms ┤┈") {
+		t.Fatalf("a threshold between them keeps its label:\n%s", out)
+	}
+}

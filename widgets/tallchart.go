@@ -193,19 +193,21 @@ func (st *Styles) plotCell(c Chart, p *plot, col plotCol, base int, thr threshol
 }
 
 // axisLabel writes the y-axis of row r: the scale's max on the top row, its min on the
-// bottom one, a threshold's value on its line's row.
+// bottom one, a threshold's value on its line's row in between. The max and min win over a
+// threshold in their row: a spike's height is read there (a crit line in the top row of a
+// short chart used to label it, and the spike's 1.6 s showed nowhere at 120 columns).
 func (st *Styles) axisLabel(ln *line, c Chart, p *plot, r int) {
 	label, lp := "", pMuted
 	switch {
 	case !p.ok:
-	case r == p.critRow && c.Crit != nil:
-		label, lp = formatCompact(*c.Crit, c.Unit), pCrit
-	case r == p.warnRow && c.Warn != nil:
-		label, lp = formatCompact(*c.Warn, c.Unit), pWarn
 	case r == 0:
 		label = formatCompact(p.hi, c.Unit)
 	case r == p.h-1:
 		label = formatCompact(p.lo, c.Unit)
+	case r == p.critRow && c.Crit != nil:
+		label, lp = formatCompact(*c.Crit, c.Unit), pCrit
+	case r == p.warnRow && c.Warn != nil:
+		label, lp = formatCompact(*c.Warn, c.Unit), pWarn
 	}
 	ln.fit(lp, label, TallAxisWidth-2, true)
 	ln.space(1)
