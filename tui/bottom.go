@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -117,19 +116,29 @@ func (m *Model) sourceDetail(s board.SourceState, w, h int) string {
 	if ba := m.beforeAfter(s); ba != "" {
 		items = append(items, ba)
 	}
-	keys := make([]string, 0, len(s.Facts))
-	for k := range s.Facts {
-		keys = append(keys, k)
+	// Known facts first, in the zoom's order and words; empty ones ("error: –") last.
+	var empty []string
+	for _, k := range factKeys(s.Facts) {
+		if v := factValue(k, s.Facts[k]); v != "–" {
+			items = append(items, k+": "+v)
+		} else {
+			empty = append(empty, k+": –")
+		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		items = append(items, k+": "+factText(s.Facts[k]))
-	}
+	items = append(items, empty...)
 	out := []string{head}
 	colW := 40
 	cols := max(1, (w-1)/colW)
-	// Column by column, as many rows as the items need (every item shown when they fit).
+	// Column by column, as many rows as the items need (every item shown when they fit),
+	// the last line saying how many did not (after its cells, or in its last cell).
 	rowsN := min(max(1, h-1), (len(items)+cols-1)/cols)
+	more := ""
+	if n := rowsN * cols; len(items) > n {
+		more = fmt.Sprintf("+%d more · z zooms", len(items)-n)
+		if 1+cols*colW+len(more) > w {
+			items, more = append(items[:n-1], fmt.Sprintf("+%d more · z zooms", len(items)-n+1)), ""
+		}
+	}
 	for r := 0; r < rowsN; r++ {
 		var b strings.Builder
 		b.WriteString(" ")
@@ -139,30 +148,12 @@ func (m *Model) sourceDetail(s board.SourceState, w, h int) string {
 				b.WriteString(fit(widgets.Sanitize(items[i]), colW-1) + " ")
 			}
 		}
+		if r == rowsN-1 && more != "" {
+			b.WriteString(m.styles.Muted.Render(more))
+		}
 		out = append(out, b.String())
 	}
 	return strings.Join(out, "\n")
-}
-
-func factText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case float64:
-		return fmt.Sprintf("%.4g", x)
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + factText(x[k])
-		}
-		return strings.Join(parts, " ")
-	}
-	return fmt.Sprint(v)
 }
 
 // footer shows the focused pane's keys (a viewer's mutating keys marked disabled), or a

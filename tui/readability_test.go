@@ -156,3 +156,30 @@ func TestZoomFactsInWords(t *testing.T) {
 		t.Fatalf("empty facts (an empty error, no answers) go last: the last is %q %q", last.Name, last.Value)
 	}
 }
+
+// The details (i) at 80×24 have one line for facts: it showed "error:" (an empty error,
+// first by name) and nothing said that more were hidden. Known facts come first, in words,
+// and the last cell says how many did not fit.
+func TestDetailsAt80ShowKnownFactsFirst(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	v := 412.0
+	e.board.Ingest("src-00", sources.Result{Status: sources.OK, Value: &v, Unit: "ms",
+		Facts: map[string]any{"error": "", "query": "p95:trace.rack.request{service:market}", "points": 300,
+			"series_count": 1, "rate_limit_remaining": nil, "served_by_share": map[string]int{"old-1": 100}}}, time.Now())
+	m := newModel(t, e, Operator, 80, 24)
+	m.Update(tickMsg(time.Now()))
+	press(t, m, "tab", "i")
+	out := ansi.Strip(m.render())
+	if strings.Contains(out, "error:") && !strings.Contains(out, "query:") {
+		t.Fatalf("the one line of details must show a known fact before an empty error:\n%s", out)
+	}
+	if !strings.Contains(out, "query: p95:trace.rack.request") || !strings.Contains(out, "more · z zooms") {
+		t.Fatalf("the details must start with the query and say that more facts are hidden:\n%s", out)
+	}
+	m2 := newModel(t, e, Operator, 200, 60)
+	m2.Update(tickMsg(time.Now()))
+	press(t, m2, "tab", "i")
+	if out := ansi.Strip(m2.render()); !strings.Contains(out, "served_by_share: old-1 100%") || strings.Contains(out, "map[") {
+		t.Fatalf("a map fact must read in words:\n%s", out)
+	}
+}

@@ -93,10 +93,10 @@ var factOrder = []string{"error", "last_error", "status_code", "latency_ms", "ph
 	"io_running", "sql_running", "stray_writes", "errant_gtids", "dialect", "version", "query", "points",
 	"last_point_at", "series_count", "rate_limit_remaining"}
 
-// readableFacts turns a source's facts (and its error and before/after) into words.
-func readableFacts(s board.SourceState, loc *time.Location) []widgets.Fact {
-	keys := make([]string, 0, len(s.Facts))
-	for k := range s.Facts {
+// factKeys are the facts' keys, those people look for first (factOrder), then by name.
+func factKeys(facts map[string]any) []string {
+	keys := make([]string, 0, len(facts))
+	for k := range facts {
 		keys = append(keys, k)
 	}
 	rank := func(k string) int {
@@ -111,6 +111,12 @@ func readableFacts(s board.SourceState, loc *time.Location) []widgets.Fact {
 		}
 		return keys[a] < keys[b]
 	})
+	return keys
+}
+
+// readableFacts turns a source's facts (and its error and before/after) into words.
+func readableFacts(s board.SourceState, loc *time.Location) []widgets.Fact {
+	keys := factKeys(s.Facts)
 	var out []widgets.Fact
 	if s.Error != "" && s.Facts["error"] == nil {
 		out = append(out, widgets.Fact{Name: "error", Value: s.Error})
