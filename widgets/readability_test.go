@@ -124,3 +124,32 @@ func TestAxisKeepsMaxAndMinOverThresholds(t *testing.T) {
 		t.Fatalf("a threshold between them keeps its label:\n%s", out)
 	}
 }
+
+// At 80×24 a database's zoom drew its chart in four rows and its thirteen short facts in
+// one column under it: short facts now take as many columns as hold them whole, and the
+// chart keeps its height.
+func TestZoomFactsShareColumnsWhenShort(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	facts := []Fact{{"now", "6.6 s lag · heartbeat"}, {"role", "replica"}, {"read only", "no"},
+		{"expect", "writable"}, {"lag", "6.6 s"}, {"lag source", "heartbeat"}, {"io running", "yes"},
+		{"sql running", "yes"}, {"stray writes", "no"}, {"dialect", "mariadb"},
+		{"version", "11.4.3-MariaDB (simulated)"}, {"last error", "–"}, {"errant gtids", "–"}}
+	c := chartFixture(TallPlotWidth(79))
+	c.Series = c.Series[:1]
+	out := ansi.Strip(st.Zoom(Zoom{Head: "cloud-writer · mysql · warn", Chart: c, Facts: facts}, 79, 20, fixtureLoc))
+	lines := strings.Split(out, "\n")
+	plotRows := 0
+	for _, l := range lines {
+		if strings.Contains(l, "┤") || strings.HasPrefix(strings.TrimSpace(l), "│") {
+			plotRows++
+		}
+	}
+	if plotRows < 9 {
+		t.Errorf("the chart has %d plot rows in a 20-line zoom, want at least 9:\n%s", plotRows, out)
+	}
+	for _, f := range facts {
+		if !strings.Contains(out, f.Name+" "+f.Value) {
+			t.Errorf("fact %q %q is not shown whole:\n%s", f.Name, f.Value, out)
+		}
+	}
+}

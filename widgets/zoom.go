@@ -34,7 +34,7 @@ func (st *Styles) Zoom(z Zoom, width, height int, loc *time.Location) string {
 	if len(series) > MaxZoomSeries {
 		series = series[:MaxZoomSeries]
 	}
-	cols := max(1, width/factW)
+	cols := factCols(z.Facts, width)
 	// Every fact shows when the charts keep their smallest height; the charts get the rest.
 	factRows := (len(z.Facts) + cols - 1) / cols
 	factRows = min(factRows, max(2, height-1-MinTallHeight*max(1, min(len(series), 2))))
@@ -68,6 +68,24 @@ func (st *Styles) Zoom(z Zoom, width, height int, loc *time.Location) string {
 	}
 	rows = append(rows, st.facts(z.Facts, width, factRows, cols))
 	return frame(splitRows(rows), width, height)
+}
+
+// factCols is how many columns of facts a zoom of width cells has: one per factW cells, or
+// more when every fact still fits whole in them (up to four), so that a database's dozen
+// short facts take half the lines at 80 columns and leave the chart its height.
+func factCols(fs []Fact, width int) int {
+	cols := max(1, width/factW)
+	widest := 0
+	for _, f := range fs {
+		widest = max(widest, textWidth(truncate(clean(f.Name), 22))+1+textWidth(clean(f.Value)))
+	}
+	for n := cols + 1; n <= 4; n++ {
+		if width/n-1 < widest {
+			break
+		}
+		cols = n
+	}
+	return cols
 }
 
 // facts lays the facts out column by column in rows lines, the last line saying how many
