@@ -183,3 +183,17 @@ func TestDetailsAt80ShowKnownFactsFirst(t *testing.T) {
 		t.Fatalf("a map fact must read in words:\n%s", out)
 	}
 }
+
+// Rollback mode with no done checkpoint that has a rollback says so in the pane, instead of
+// the column names over nothing (the dialog had said it, the pane did not).
+func TestEmptyRollbackPlanSaysSo(t *testing.T) {
+	e := newEnv(t, plan(), 3)
+	m := newModel(t, e, Operator, 120, 40)
+	press(t, m, "R", "y")
+	if !m.sheet.RollingBack {
+		t.Fatal("R, y must switch to rollback mode")
+	}
+	if out := ansi.Strip(m.render()); !strings.Contains(out, "no done checkpoint has a rollback written") {
+		t.Fatalf("an empty rollback plan must say why it is empty:\n%s", out)
+	}
+}

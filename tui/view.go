@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/widgets"
 )
 
@@ -245,10 +246,8 @@ func (m *Model) sheetPane(w, h int) []string {
 			listH = len(items) + 1
 		}
 	}
-	if len(items) == 0 && m.filter != "" {
-		// Not an empty list under its column names: say why it is empty.
-		msg := " no checkpoint matches /" + widgets.Sanitize(m.filter) + " · esc clears the filter"
-		out = append(out, fit(st.Muted.Render(msg), w))
+	if msg := m.emptySheet(items); msg != "" {
+		out = append(out, fit(st.Muted.Render(msg), w)) // not column names over nothing
 		listH = 1
 	} else {
 		out = append(out, exact(st.CheckpointList(items, m.shownSelection(), w, max(listH, 0), m.now), w, max(listH, 0))...)
@@ -260,6 +259,19 @@ func (m *Model) sheetPane(w, h int) []string {
 	out = append(out, fit(st.RollbackLine(m.sheet.Checkpoints, m.sheet.PastNoReturn, w), w))
 	// Every line is already exactly w cells (fit, or a widget's exact output).
 	return exact(strings.Join(out[:min(len(out), max(h, 0))], "\n"), w, max(h, 0))
+}
+
+// emptySheet says why the runsheet pane shows no checkpoint, "" when it shows some.
+func (m *Model) emptySheet(items []runsheet.Checkpoint) string {
+	switch {
+	case len(items) > 0:
+		return ""
+	case m.filter != "":
+		return " no checkpoint matches /" + widgets.Sanitize(m.filter) + " · esc clears the filter"
+	case m.sheet.RollingBack:
+		return " no done checkpoint has a rollback written · R resumes the plan"
+	}
+	return " no checkpoints: add runsheet.checkpoints to the config"
 }
 
 // shownSelection is the row to highlight: the selected one while the runsheet has focus.
