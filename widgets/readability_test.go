@@ -153,3 +153,21 @@ func TestZoomFactsShareColumnsWhenShort(t *testing.T) {
 		}
 	}
 }
+
+// At 120 columns (a zoom of 65 cells) the zoom's title dropped the window's min, max and
+// p95 after the verdict and medians; the issue asks the zoom for current/min/max/p95. What
+// does not fit on the title line goes on a second one.
+func TestZoomKeepsMinMaxP95WhenNarrow(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	z := zoomFixture(TallPlotWidth(65))
+	z.Chart.Series = z.Chart.Series[:1]
+	out := ansi.Strip(st.Zoom(z, 65, 34, fixtureLoc))
+	for _, want := range []string{"▼18% after", "median 511 ms → 420 ms", "ms ▴3.1s", "p95 2.1s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the zoom at 65 cells does not show %q:\n%s", want, out)
+		}
+	}
+	if tall := ansi.Strip(st.TallChart(z.Chart, 65, 8, fixtureLoc)); strings.Count(tall, "\n") != 7 || strings.Contains(tall, "p95 2.1s") {
+		t.Errorf("a tall chart in the charts pane keeps its one title line:\n%s", tall)
+	}
+}

@@ -29,6 +29,12 @@ const (
 // so a spike shows at any window; the cutover is a column of its own (│) beside the data,
 // never over it; a gap is · on the bottom row.
 func (st *Styles) TallChart(c Chart, width, height int, loc *time.Location) string {
+	return st.tallChart(c, width, height, loc, 1)
+}
+
+// tallChart is TallChart with up to titleLines lines of title: what does not fit whole on
+// the first goes on the next (the zoom keeps its min, max and p95 so at 120 columns).
+func (st *Styles) tallChart(c Chart, width, height int, loc *time.Location, titleLines int) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
@@ -38,8 +44,11 @@ func (st *Styles) TallChart(c Chart, width, height int, loc *time.Location) stri
 	if len(c.Series) > 1 {
 		c.Series = c.Series[:1] // scaled to the series it draws
 	}
-	rows := []string{st.chartTitle(c, width)}
-	if ph := height - 2; ph >= 1 {
+	if height-titleLines-1 < 4 {
+		titleLines = 1 // a second title line only where the plot keeps four rows
+	}
+	rows := st.chartTitle(c, width, titleLines)
+	if ph := height - 1 - len(rows); ph >= 1 {
 		p := newPlot(c, TallPlotWidth(width), ph)
 		for r := 0; r < ph; r++ {
 			rows = append(rows, st.plotRow(c, p, r, width))
@@ -254,10 +263,12 @@ func (st *Styles) timeAxis(p *plot, width int, loc *time.Location) string {
 	return ln.finish(width)
 }
 
-// chartTitle is a tall chart's first line.
-func (st *Styles) chartTitle(c Chart, width int) string {
+// chartTitle is a tall chart's title in at most lines lines: name, level glyph and latest
+// value, then the rest by importance, each part only where it fits whole — on the first
+// line, or else on the next.
+func (st *Styles) chartTitle(c Chart, width, lines int) []string {
 	ln := newLine(st, width, false)
-	put := func(p paintID, s string) {
+	put := func(ln *line, p paintID, s string) {
 		if s = truncate(s, width-ln.w); s != "" {
 			ln.raw(p, s, textWidth(s))
 		}
@@ -270,9 +281,9 @@ func (st *Styles) chartTitle(c Chart, width int) string {
 	if c.Stale {
 		tp, gp, vp, glyph = pStale, pStale, pStale, StaleGlyph
 	}
-	put(tp, truncate(clean(c.Title), 28))
-	put(pPlain, "  ")
-	put(gp, glyph)
+	put(ln, tp, truncate(clean(c.Title), 28))
+	put(ln, pPlain, "  ")
+	put(ln, gp, glyph)
 	val := "–"
 	var s ChartSeries
 	if len(c.Series) > 0 {
@@ -281,9 +292,9 @@ func (st *Styles) chartTitle(c Chart, width int) string {
 	if s.Value != nil {
 		val = formatValue(*s.Value, clean(c.Unit), " ")
 	}
-	put(vp, " "+val)
-	// The rest by importance, each only when it fits whole: the verdict and the medians
-	// before and after the cutover, then the window's range, then its p95.
+	put(ln, vp, " "+val)
+	// The rest by importance: the verdict and the medians before and after the cutover,
+	// then the window's range, then its p95.
 	np := pMuted
 	if c.NoteLevel != LevelUnknown {
 		np = levelPaint(c.NoteLevel)
@@ -302,11 +313,31 @@ func (st *Styles) chartTitle(c Chart, width int) string {
 	if s.P95 != nil {
 		parts = append(parts, part{pMuted, "p95 " + formatCompact(*s.P95, c.Unit)})
 	}
+	var rest []part
 	for _, pt := range parts {
-		if pt.s != "" && ln.w+3+textWidth(pt.s) <= width {
-			put(pPlain, "   ")
-			put(pt.p, pt.s)
+		switch {
+		case pt.s == "":
+		case ln.w+3+textWidth(pt.s) <= width:
+			put(ln, pPlain, "   ")
+			put(ln, pt.p, pt.s)
+		default:
+			rest = append(rest, pt)
 		}
 	}
-	return ln.finish(width)
+	out := []string{ln.finish(width)}
+	if lines < 2 || len(rest) == 0 {
+		return out
+	}
+	next := newLine(st, width, false)
+	next.space(min(2, width))
+	for _, pt := range rest {
+		if pad := min(3, next.w-2); next.w+pad+textWidth(pt.s) <= width {
+			put(next, pPlain, spaces(pad))
+			put(next, pt.p, pt.s)
+		}
+	}
+	if next.w > 2 {
+		out = append(out, next.finish(width))
+	}
+	return out
 }

@@ -61,7 +61,7 @@ func (st *Styles) Zoom(z Zoom, width, height int, loc *time.Location) string {
 		if i > 0 {
 			c.Note, c.Before, c.After = "", nil, nil // the verdict is the main series'
 		}
-		rows = append(rows, st.TallChart(c, width, h, loc))
+		rows = append(rows, st.tallChart(c, width, h, loc, 2))
 	}
 	if shown == 0 {
 		rows = append(rows, frame(nil, width, chartsH))
