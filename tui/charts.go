@@ -330,6 +330,7 @@ func (m *Model) sparkRow(r chartRow, n int, step time.Duration, end time.Time) w
 		}
 	}
 	row.Ahead = 1 // the newest column holds now
+	row.Quiet = widgets.QuietColumns(src.Interval, step)
 	if c := m.sheet.CutoverAt; !c.IsZero() && c.Before(end) {
 		if k := int(end.Sub(c) / step); k < n {
 			row.CutoverCol = n - 1 - k

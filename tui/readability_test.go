@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/warroom-dev/warroom/board"
 	"github.com/warroom-dev/warroom/config"
 	"github.com/warroom-dev/warroom/sources"
 )
@@ -195,5 +196,35 @@ func TestEmptyRollbackPlanSaysSo(t *testing.T) {
 	}
 	if out := ansi.Strip(m.render()); !strings.Contains(out, "no done checkpoint has a rollback written") {
 		t.Fatalf("an empty rollback plan must say why it is empty:\n%s", out)
+	}
+}
+
+// A source polled every 5 s, drawn on 4 s columns (a pinned chart at 200×60 over 5m), has no
+// gap (·) on its floor: the empty columns between two polls are not missed answers.
+func TestPinnedChartOfA5sSourceHasNoFalseGaps(t *testing.T) {
+	infos := []board.Info{{Name: "web", Kind: "health", Group: "health", Unit: "ms", Interval: 5 * time.Second, Pin: true}}
+	e := newEnvInfos(t, plan()[:1], infos, nil)
+	now := time.Now()
+	for k := 240; k >= 0; k-- { // 20 minutes: the session opens at a 15m window
+		e.feedOne("web", 80, now.Add(-time.Duration(k)*5*time.Second))
+	}
+	m := newModel(t, e, Operator, 200, 60)
+	m.Update(tickMsg(now))
+	press(t, m, "[") // the 5m window: 4 s columns
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "5m window") {
+		t.Fatalf("[ must narrow the window to 5m:\n%s", out)
+	}
+	axis := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "┤") {
+			axis++
+			if strings.Contains(l, "·") {
+				t.Fatalf("the chart of a source answering every poll shows gaps:\n%s", out)
+			}
+		}
+	}
+	if axis < 2 {
+		t.Fatalf("web must be drawn as a tall chart:\n%s", out)
 	}
 }

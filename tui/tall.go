@@ -15,7 +15,8 @@ func (m *Model) chart(i int, series []int, n int, step time.Duration, end time.T
 	eff := src.Effective()
 	c := widgets.Chart{Title: src.Name, Unit: src.Unit, Start: end.Add(-time.Duration(n) * step), Step: step,
 		Warn: src.Threshold.Warn, Crit: src.Threshold.Crit, Below: src.Threshold.Below,
-		Cutover: m.sheet.CutoverAt, Level: widgets.Level(eff), Stale: src.Stale && eff == sources.Unknown}
+		Cutover: m.sheet.CutoverAt, Level: widgets.Level(eff), Stale: src.Stale && eff == sources.Unknown,
+		Interval: src.Interval}
 	for _, j := range series {
 		cs := widgets.ChartSeries{Name: src.Name, Level: c.Level, Value: src.Value, Buckets: make([]board.Bucket, n)}
 		var view *board.SeriesView

@@ -26,6 +26,9 @@ type Chart struct {
 	// a chart whose columns move a page at a time, those after it. An empty one is drawn
 	// blank, not as a gap: no data yet is not missing data.
 	Ahead int
+	// Interval is how often the source is polled: an empty run of columns shorter than two
+	// intervals between samples is drawn blank, not as a gap (QuietColumns). Zero: unknown.
+	Interval time.Duration
 	// Cutover is the cutover moment; zero when there is none.
 	Cutover time.Time
 	// Before and After are the medians of the window before the cutover and since it; both

@@ -171,3 +171,44 @@ func TestZoomKeepsMinMaxP95WhenNarrow(t *testing.T) {
 		t.Errorf("a tall chart in the charts pane keeps its one title line:\n%s", tall)
 	}
 }
+
+// pollEvery fills n columns of step with a source polled every interval (one column in
+// five is empty for 5 s polls on 4 s columns), with no answer in columns [from, to).
+func pollEvery(n int, step, interval time.Duration, from, to int) []board.Bucket {
+	bs := make([]board.Bucket, n)
+	for t := time.Duration(0); t < time.Duration(n)*step; t += interval {
+		if i := int(t / step); i < from || i >= to {
+			bs[i] = board.Bucket{Min: 400, Max: 400, Avg: 400, N: bs[i].N + 1}
+		}
+	}
+	return bs
+}
+
+// A source polled every 5 s on 4 s columns (a 5m zoom or pinned chart at 200 columns) leaves
+// one column in five without a sample: those were drawn as gaps (·) along the floor, which
+// says "no answer" when every poll was answered. Only a run of empty columns of two
+// intervals or more (the board's stale rule) is a gap.
+func TestEmptyColumnsBetweenPollsAreNotGaps(t *testing.T) {
+	st := NewStyles(Dark(), true)
+	step, iv := 4*time.Second, 5*time.Second
+	bs := pollEvery(60, step, iv, 30, 40) // 40 s without an answer in the middle
+	c := Chart{Title: "market (new)", Unit: "ms", Start: fixtureNow.Add(-60 * step), Step: step, Interval: iv,
+		Series: []ChartSeries{{Name: "market (new)", Buckets: bs, Value: ptr(400)}}}
+	out := strings.Split(ansi.Strip(st.TallChart(c, TallAxisWidth+60, 8, fixtureLoc)), "\n")
+	floor := []rune(out[len(out)-2])[TallAxisWidth:]
+	for i, r := range floor {
+		// the outage's empty neighbours (a column between two polls beside it) join it
+		if gap := r == '·'; gap && (i < 28 || i > 40) || !gap && i >= 30 && i < 40 {
+			t.Fatalf("column %d: gap %v (gaps only where no answer came):\n%s", i, gap, strings.Join(out, "\n"))
+		}
+	}
+	lay := NewSparkLayout(TallAxisWidth + 60)
+	row := []rune(ansi.Strip(st.SparkRow(SparkRow{Label: "x", Buckets: pollEvery(lay.Spark, step, iv, 10, 20),
+		CutoverCol: -1, Quiet: QuietColumns(iv, step)}, TallAxisWidth+60)))
+	cells := row[lay.SparkAt() : lay.SparkAt()+lay.Spark]
+	for i, r := range cells {
+		if gap := r == '·'; gap && (i < 8 || i > 20) || !gap && i >= 10 && i < 20 {
+			t.Fatalf("sparkline cell %d: gap %v (%q)", i, gap, string(cells))
+		}
+	}
+}

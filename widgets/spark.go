@@ -27,6 +27,10 @@ type SparkRow struct {
 	// Detail is drawn where the chart would be when there are no buckets (a DNS answer, a
 	// read-only state, an error).
 	Detail string
+	// Quiet is how many empty columns in a row between two samples are the time between
+	// two polls, drawn blank, not as a gap (QuietColumns of the interval and the column's
+	// width); 0 draws every empty column as a gap.
+	Quiet int
 }
 
 // SparkLayout is where the parts of a chart row sit at one width; every row of that width

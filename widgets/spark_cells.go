@@ -34,6 +34,7 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 	ln.space(n - used)
 	lo, hi := worstRange(bs, r.Below)
 	thr := thresholds{warn: r.Warn, crit: r.Crit, below: r.Below}
+	quiet := quietRuns(bs, r.Ahead, r.Quiet)
 	for i, b := range bs {
 		if marker && i == cut {
 			p := pCutover
@@ -42,8 +43,8 @@ func (st *Styles) spark(ln *line, r SparkRow, n int) {
 			}
 			ln.raw(p, cutoverCell, 1)
 		}
-		if !valid(b) && i >= len(bs)-r.Ahead {
-			ln.space(1) // not over yet and still empty: no data yet is not a gap
+		if !valid(b) && (i >= len(bs)-r.Ahead || quiet != nil && quiet[i]) {
+			ln.space(1) // not over yet, or between two polls: no data yet is not a gap
 			continue
 		}
 		cell, p := st.bar(b, worstOf(b, r.Below), lo, hi, thr, r.Stale)

@@ -80,10 +80,11 @@ const (
 )
 
 type plotCol struct {
-	kind plotKind
-	b    board.Bucket
-	t    time.Time // the column's start
-	open bool      // not over yet (Chart.Ahead): blank while empty
+	kind  plotKind
+	b     board.Bucket
+	t     time.Time // the column's start
+	open  bool      // not over yet (Chart.Ahead): blank while empty
+	quiet bool      // empty between two polls (Chart.Interval): blank, not a gap
 }
 
 func newPlot(c Chart, w, h int) *plot {
@@ -99,12 +100,13 @@ func newPlot(c Chart, w, h int) *plot {
 		d = w - 1
 	}
 	s0 := max(0, n-d)
+	quiet := quietRuns(bs, c.Ahead, QuietColumns(c.Interval, c.Step))
 	for i := s0; i < n; i++ {
 		if i == cut {
 			p.cols = append(p.cols, plotCol{kind: colMarker})
 		}
 		p.cols = append(p.cols, plotCol{kind: colData, b: bs[i], t: c.Start.Add(time.Duration(i) * c.Step),
-			open: i >= n-c.Ahead})
+			open: i >= n-c.Ahead, quiet: quiet != nil && quiet[i]})
 	}
 	if len(p.cols) > w {
 		p.cols = p.cols[len(p.cols)-w:]
@@ -167,7 +169,7 @@ func (st *Styles) plotCell(c Chart, p *plot, col plotCol, base int, thr threshol
 		return "", pPlain
 	}
 	if !valid(col.b) {
-		if base == 0 && !col.open {
+		if base == 0 && !col.open && !col.quiet {
 			return gapCell, pMuted
 		}
 		return "", pPlain
