@@ -364,24 +364,32 @@ func (m *Model) annotate(row *widgets.SparkRow, src board.SourceState, view *boa
 	}
 }
 
-// medians are the series' medians over the window before the cutover and since it; ok is
-// false before there is an after.
-func (m *Model) medians(view *board.SeriesView) (before, after float64, ok bool) {
+// medians are the series' medians over the window before the cutover and since it, and
+// how many samples each holds; ok is false before there is an after.
+func (m *Model) medians(view *board.SeriesView) (before, after float64, nAfter int, ok bool) {
 	c := m.sheet.CutoverAt
 	if c.IsZero() || view == nil {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	before, _, nb := view.Quantiles(c.Add(-m.span()), c)
 	after, _, na := view.Quantiles(c, m.now.Add(time.Second))
-	return before, after, nb > 0 && na > 0
+	return before, after, na, nb > 0 && na > 0
 }
 
+// verdictSamples is how many samples since the cutover the board waits for before it
+// judges it: the first ones are the cutover's own spike, and a median of two of them would
+// call a good cutover a disaster ("▲146% after") for its first seconds.
+const verdictSamples = 10
+
 // verdict compares the median after the cutover with the median of the window before it:
-// "▼18% after", green when it got better.
+// "▼18% after", green when it got better; "after: 4 of 10 samples" until there are enough.
 func (m *Model) verdict(below bool, view *board.SeriesView) (string, widgets.Level) {
-	before, after, ok := m.medians(view)
-	if !ok || before == 0 {
+	before, after, n, ok := m.medians(view)
+	switch {
+	case !ok || before == 0:
 		return "", widgets.LevelUnknown
+	case n < verdictSamples:
+		return fmt.Sprintf("after: %d of %d samples", n, verdictSamples), widgets.LevelUnknown
 	}
 	change := (after - before) / math.Abs(before) * 100
 	arrow := "▲"

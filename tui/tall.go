@@ -47,7 +47,7 @@ func (m *Model) chart(i int, series []int, n int, step time.Duration, end time.T
 
 // chartNotes sets a chart's medians and note from its first series.
 func (m *Model) chartNotes(c *widgets.Chart, src board.SourceState, view *board.SeriesView) {
-	if before, after, ok := m.medians(view); ok {
+	if before, after, _, ok := m.medians(view); ok {
 		c.Before, c.After = &before, &after
 		c.Note, c.NoteLevel = m.verdict(src.Threshold.Below, view)
 	}
