@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-dev/warroom/board"
@@ -202,29 +203,38 @@ func TestEmptyRollbackPlanSaysSo(t *testing.T) {
 // A source polled every 5 s, drawn on 4 s columns (a pinned chart at 200×60 over 5m), has no
 // gap (·) on its floor: the empty columns between two polls are not missed answers.
 func TestPinnedChartOfA5sSourceHasNoFalseGaps(t *testing.T) {
-	infos := []board.Info{{Name: "web", Kind: "health", Group: "health", Unit: "ms", Interval: 5 * time.Second, Pin: true}}
-	e := newEnvInfos(t, plan()[:1], infos, nil)
-	now := time.Now()
-	for k := 240; k >= 0; k-- { // 20 minutes: the session opens at a 15m window
-		e.feedOne("web", 80, now.Add(-time.Duration(k)*5*time.Second))
-	}
-	m := newModel(t, e, Operator, 200, 60)
-	m.Update(tickMsg(now))
-	press(t, m, "[") // the 5m window: 4 s columns
-	out := ansi.Strip(m.render())
-	if !strings.Contains(out, "5m window") {
-		t.Fatalf("[ must narrow the window to 5m:\n%s", out)
-	}
-	axis := 0
-	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "┤") {
-			axis++
-			if strings.Contains(l, "·") {
-				t.Fatalf("the chart of a source answering every poll shows gaps:\n%s", out)
+	// Every phase of the clock against the 4 s columns: whether the window's first column
+	// holds a sample depends on it.
+	base := time.Now().Truncate(20 * time.Second)
+	for phase := range 20 {
+		infos := []board.Info{{Name: "web", Kind: "health", Group: "health", Unit: "ms", Interval: 5 * time.Second, Pin: true}}
+		now := base.Add(time.Duration(phase) * time.Second)
+		e := newEnvInfos(t, plan()[:1], infos, func() time.Time { return now })
+		for k := 240; k >= 0; k-- { // 20 minutes: the session opens at a 15m window
+			e.feedOne("web", 80, now.Add(-time.Duration(k)*5*time.Second))
+		}
+		d := e.deps(Operator)
+		d.Now = func() time.Time { return now }
+		m := New(d)
+		t.Cleanup(m.Close)
+		m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+		m.Update(tickMsg(now))
+		press(t, m, "[") // the 5m window: 4 s columns
+		out := ansi.Strip(m.render())
+		if !strings.Contains(out, "5m window") {
+			t.Fatalf("[ must narrow the window to 5m:\n%s", out)
+		}
+		axis := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "┤") {
+				axis++
+				if strings.Contains(l, "·") {
+					t.Fatalf("phase %d s: the chart of a source answering every poll shows gaps:\n%s", phase, out)
+				}
 			}
 		}
-	}
-	if axis < 2 {
-		t.Fatalf("web must be drawn as a tall chart:\n%s", out)
+		if axis < 2 {
+			t.Fatalf("web must be drawn as a tall chart:\n%s", out)
+		}
 	}
 }

@@ -18,8 +18,8 @@ func QuietColumns(interval, step time.Duration) int {
 }
 
 // quietRuns marks the empty buckets that lie between samples: in a run of at most maxRun
-// empty buckets with a sample before it and a sample (or the columns not over yet, the last
-// ahead) after it. nil when none is.
+// empty buckets with a sample (or the window's left edge) before it and a sample (or the
+// columns not over yet, the last ahead) after it. nil when none is.
 func quietRuns(bs []board.Bucket, ahead, maxRun int) []bool {
 	if maxRun <= 0 {
 		return nil
@@ -38,7 +38,10 @@ func quietRuns(bs []board.Bucket, ahead, maxRun int) []bool {
 		if j == len(bs) {
 			closed = max(0, len(bs)-ahead-i) // up to now: the next poll may not be due yet
 		}
-		if i > 0 && closed <= maxRun {
+		// A run at the window's left edge counts too: its sample before lies outside the
+		// window, and whether a 5 s source's first column there is empty depends only on
+		// where the window's edge falls between two polls.
+		if closed <= maxRun {
 			if q == nil {
 				q = make([]bool, len(bs))
 			}
