@@ -3,6 +3,7 @@ package mariadbtest
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,28 @@ func TestPairReplicates(t *testing.T) {
 	}
 	if !strings.HasPrefix(p.MonitorPassword, "mon-") {
 		t.Errorf("monitor password %q", p.MonitorPassword)
+	}
+}
+
+// TestInstallTriesAgainInAFreshFolder: an install that fails (here: its folder is a file
+// in the way) is tried once more in a fresh folder, and a second failure reports both.
+func TestInstallTriesAgainInAFreshFolder(t *testing.T) {
+	if err := Available(); err != nil {
+		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(dir, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := install(ctx, dir); err != nil {
+		t.Fatalf("the second install into a fresh folder failed: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mysql")); err != nil {
+		t.Fatalf("no system tables after the second install: %v", err)
 	}
 }
