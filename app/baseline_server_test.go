@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/runsheet"
 	"github.com/warroom-dev/warroom/sources/mysql/mariadbtest"
 )
@@ -27,10 +28,7 @@ func startPrimary(t *testing.T) *mariadbtest.Pair {
 		cancel()
 	}
 	if err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatalf("WARROOM_REQUIRE_DB=1 but MariaDB did not start: %v", err)
-		}
-		t.Skipf("no MariaDB: %v", err)
+		proctest.Missing(t, "MariaDB did not start", err)
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	return p

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/mysql"
 	"github.com/warroom-dev/warroom/sources/mysql/mariadbtest"
@@ -39,10 +40,7 @@ func (w *signalWriter) Write(p []byte) (int, error) {
 // primary. Stopping the lab stops the servers and removes the folder.
 func TestLabCutover(t *testing.T) {
 	if err := mariadbtest.Available(); err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
+		proctest.Missing(t, "MariaDB is not installed", err)
 	}
 	if _, err := exec.LookPath("mariadb"); err != nil {
 		t.Fatalf("the printed runsheet uses the mariadb client: %v", err)

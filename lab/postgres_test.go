@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/postgres"
 	"github.com/warroom-dev/warroom/sources/postgres/pgtest"
@@ -22,10 +23,7 @@ import (
 // and removes the folder.
 func TestLabPostgresCutover(t *testing.T) {
 	if err := pgtest.Available(); err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
+		proctest.Missing(t, "PostgreSQL is not installed", err)
 	}
 	text, stop := startLabFunc(t, RunPostgres)
 	cfg, err := config.Parse(text, "lab.yaml", nil)

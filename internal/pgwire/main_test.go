@@ -10,15 +10,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
-	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/warroom-dev/warroom/internal/leaktest"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources/postgres/pgtest"
 )
 
@@ -79,13 +78,7 @@ func TestMain(m *testing.M) {
 		}()
 		return m.Run()
 	}()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leaktest.Exit(code)
 }
 
 func startServers() error {
@@ -130,10 +123,7 @@ func need(t *testing.T) {
 	if srvErr == nil && tlsSrv != nil {
 		return
 	}
-	if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-		t.Fatalf("WARROOM_REQUIRE_DB=1 but the PostgreSQL servers did not start: %v", srvErr)
-	}
-	t.Skipf("no PostgreSQL servers: %v", srvErr)
+	proctest.Missing(t, "the PostgreSQL servers did not start", srvErr)
 }
 
 // makeCerts writes ca.pem and other-ca.pem to dir and returns the server's certificate

@@ -11,6 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 // TestMain runs the test binary as the child program of TestProgramInTmux when asked.
@@ -67,10 +69,7 @@ func wideRow(n int) string {
 func TestProgramInTmux(t *testing.T) {
 	tmuxBin, err := exec.LookPath("tmux")
 	if err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" { // make test: the tools are installed
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
+		proctest.Missing(t, "tmux is not installed", err)
 	}
 	self, err := os.Executable()
 	if err != nil {

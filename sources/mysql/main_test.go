@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/leaktest"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/mysql/mariadbtest"
 )
@@ -47,13 +47,7 @@ func TestMain(m *testing.M) {
 		}
 		return m.Run()
 	}()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leaktest.Exit(code)
 }
 
 // needPair skips a test without servers, or fails it when WARROOM_REQUIRE_DB=1.
@@ -62,10 +56,7 @@ func needPair(t *testing.T) *mariadbtest.Pair {
 	if pair != nil {
 		return pair
 	}
-	if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-		t.Fatalf("WARROOM_REQUIRE_DB=1 but the MariaDB servers did not start: %v", pairErr)
-	}
-	t.Skipf("no MariaDB servers: %v", pairErr)
+	proctest.Missing(t, "the MariaDB servers did not start", pairErr)
 	return nil
 }
 

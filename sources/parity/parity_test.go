@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/leaktest"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/mysql/mariadbtest"
 )
@@ -50,13 +50,7 @@ func TestMain(m *testing.M) {
 		}
 		return m.Run()
 	}()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leaktest.Exit(code)
 }
 
 func seed(ctx context.Context) error {
@@ -82,10 +76,7 @@ func needPair(t *testing.T) {
 	if pair != nil && pairErr == nil {
 		return
 	}
-	if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-		t.Fatalf("WARROOM_REQUIRE_DB=1 but the MariaDB servers did not start: %v", pairErr)
-	}
-	t.Skipf("no MariaDB servers: %v", pairErr)
+	proctest.Missing(t, "the MariaDB servers did not start", pairErr)
 }
 
 // onNew changes the replica alone: the statements are not written to its binlog.

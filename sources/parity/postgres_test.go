@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/postgres/pgtest"
 )
@@ -92,10 +93,7 @@ func needPostgres(t *testing.T) {
 	if pg != nil && pgErr == nil {
 		return
 	}
-	if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-		t.Fatalf("WARROOM_REQUIRE_DB=1 but the PostgreSQL servers did not start: %v", pgErr)
-	}
-	t.Skipf("no PostgreSQL servers: %v", pgErr)
+	proctest.Missing(t, "the PostgreSQL servers did not start", pgErr)
 }
 
 // onSub changes the logical subscriber alone.

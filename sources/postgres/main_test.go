@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/warroom-dev/warroom/config"
+	"github.com/warroom-dev/warroom/internal/leaktest"
+	"github.com/warroom-dev/warroom/internal/proctest"
 	"github.com/warroom-dev/warroom/sources"
 	"github.com/warroom-dev/warroom/sources/postgres/pgtest"
 )
@@ -45,13 +45,7 @@ func TestMain(m *testing.M) {
 		}
 		return m.Run()
 	}()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leaktest.Exit(code)
 }
 
 // needCluster skips a test without servers, or fails it when WARROOM_REQUIRE_DB=1.
@@ -60,10 +54,7 @@ func needCluster(t *testing.T) *pgtest.Cluster {
 	if cluster != nil {
 		return cluster
 	}
-	if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-		t.Fatalf("WARROOM_REQUIRE_DB=1 but the PostgreSQL servers did not start: %v", clusterErr)
-	}
-	t.Skipf("no PostgreSQL servers: %v", clusterErr)
+	proctest.Missing(t, "the PostgreSQL servers did not start", clusterErr)
 	return nil
 }
 

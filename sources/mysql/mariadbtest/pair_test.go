@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -16,10 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // TestPairReplicates starts a pair, writes on the primary and sees the row on the replica.
 func TestPairReplicates(t *testing.T) {
 	if err := Available(); err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
+		proctest.Missing(t, "MariaDB is not installed", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -60,10 +59,7 @@ func TestPairReplicates(t *testing.T) {
 // in the way) is tried once more in a fresh folder, and a second failure reports both.
 func TestInstallTriesAgainInAFreshFolder(t *testing.T) {
 	if err := Available(); err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
+		proctest.Missing(t, "MariaDB is not installed", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/warroom-dev/warroom/internal/proctest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -15,10 +17,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // standby and the subscriber; Close stops every server and removes the folder.
 func TestClusterReplicates(t *testing.T) {
 	if err := Available(); err != nil {
-		if os.Getenv("WARROOM_REQUIRE_DB") == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
+		proctest.Missing(t, "PostgreSQL is not installed", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
